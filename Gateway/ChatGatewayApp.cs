@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Http;
+using OrleansChat.Gateway.Sockets;
+using OrleansChat.Hosting;
+
+namespace OrleansChat.Gateway;
+
+/// <summary>Builds the gateway: the HTTP endpoints, the WebSocket endpoint and (by default) an embedded silo.</summary>
+public static class ChatGatewayApp
+{
+    private const string DefaultUrl = "http://127.0.0.1:5000";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.AddChatOrleans(options);
+        builder.Services.AddChatGateway(builder.Configuration);
+
+        var app = builder.Build();
+        WarnIfStorageIsVolatile(app, options);
+        CloseSocketsOnShutdown(app);
+
+        app.UseJsonErrorPages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapAccountEndpoints();
+        app.MapHealthEndpoints();
+        app.MapProtocolDocument();
+        app.MapChatSocket();
+        return app;
+    }
+
+    private static void WarnIfStorageIsVolatile(WebApplication app, GatewayOptions options)
+    {
+        if (!options.IsClientMode && !ChatSiloBuilderExtensions.UsesRedis(app.Configuration))
+        {
+            app.Logger.LogWarning(
+                "No ConnectionStrings:Redis configured: grain state is kept IN MEMORY and ALL accounts, groups and messages are LOST when this process exits. Set ConnectionStrings__Redis to keep them.");
+        }
+    }
+
+    /// <summary>
+    /// Stopping callbacks run before any hosted service stops, so sockets get their 1001 close (after
+    /// their request in flight) while the silo is still there to answer.
+    /// </summary>
+    private static void CloseSocketsOnShutdown(WebApplication app)
+    {
+        var registry = app.Services.GetRequiredService<ConnectionRegistry>();
+        var timeout = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.CloseTimeout * 2;
+        app.Lifetime.ApplicationStopping.Register(() => registry.ShutdownAllAsync(timeout).GetAwaiter().GetResult());
+    }
+}

@@ -1,0 +1,88 @@
+using OrleansChat.Gateway.Sockets;
+
+namespace OrleansChat.Gateway.Fanout;
+
+/// <summary>
+/// This gateway's feeds, one per group that has local sockets: a group's stream is subscribed once
+/// however many sockets follow it, and unsubscribed when the last one leaves.
+/// </summary>
+internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, GroupFeed> _feeds = new(StringComparer.Ordinal);
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _feeds.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts delivering the group's messages with seq above <paramref name="startSeq"/>; no-op when already attached.</summary>
+    public void Attach(string group, ChatConnection connection, long startSeq)
+    {
+        lock (_lock)
+        {
+            if (!connection.Groups.TryAdd(group, 0))
+            {
+                return;
+            }
+
+            if (!_feeds.TryGetValue(group, out var feed))
+            {
+                feed = new GroupFeed(group, startSeq, cluster, loggers.CreateLogger<GroupFeed>());
+                _feeds[group] = feed;
+            }
+
+            feed.Attach(connection, startSeq);
+        }
+    }
+
+    public void Detach(string group, ChatConnection connection)
+    {
+        lock (_lock)
+        {
+            if (connection.Groups.TryRemove(group, out _) && _feeds.TryGetValue(group, out var feed) && feed.Detach(connection) == 0)
+            {
+                _feeds.Remove(group);
+                feed.Stop();
+            }
+        }
+    }
+
+    public void DetachAll(ChatConnection connection)
+    {
+        foreach (var group in connection.Groups.Keys)
+        {
+            Detach(group, connection);
+        }
+    }
+
+    /// <summary>Makes every feed compare its last forwarded seq with the group's, repairing a lost tail.</summary>
+    public void CheckTails()
+    {
+        lock (_lock)
+        {
+            foreach (var feed in _feeds.Values)
+            {
+                feed.CheckTail();
+            }
+        }
+    }
+
+    /// <summary>After the cluster connection was lost and regained, subscriptions may be gone: renew them all.</summary>
+    public void Resubscribe()
+    {
+        lock (_lock)
+        {
+            foreach (var feed in _feeds.Values)
+            {
+                feed.Resubscribe();
+            }
+        }
+    }
+}

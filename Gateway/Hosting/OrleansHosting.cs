@@ -1,0 +1,39 @@
+using Orleans.Configuration;
+using OrleansChat.Groups;
+using OrleansChat.Hosting;
+
+namespace OrleansChat.Gateway.Hosting;
+
+internal static class OrleansHosting
+{
+    /// <summary>
+    /// Embedded (the default): a silo in this process with localhost clustering, so one command runs a
+    /// whole chat server. Client: an Orleans client of a separate cluster found through Redis.
+    /// </summary>
+    public static void AddChatOrleans(this WebApplicationBuilder builder, GatewayOptions options)
+    {
+        var configuration = builder.Configuration;
+        if (options.IsClientMode)
+        {
+            var redis = configuration.GetConnectionString("Redis")
+                ?? throw new InvalidOperationException("Gateway:Mode=client needs ConnectionStrings:Redis to find the cluster");
+            builder.UseOrleansClient(client =>
+            {
+                client.UseRedisClustering(redis);
+                client.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
+                client.AddMemoryStreams(GroupStream.ProviderName, streams => streams.ConfigurePartitioning(ChatSiloBuilderExtensions.StreamQueueCount));
+            });
+            return;
+        }
+
+        var siloPort = configuration.GetValue("Orleans:Endpoints:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort);
+            silo.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
+            // Nothing outside this process talks to the embedded silo, so it opens no client gateway.
+            silo.Configure<EndpointOptions>(endpoints => endpoints.GatewayPort = 0);
+            silo.AddChatGrains(configuration);
+        });
+    }
+}

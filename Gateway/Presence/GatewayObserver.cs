@@ -1,0 +1,26 @@
+using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Sockets;
+using OrleansChat.Presence;
+
+namespace OrleansChat.Gateway.Presence;
+
+/// <summary>Applies a join or leave made on any socket of a user to that user's sockets on this gateway.</summary>
+internal sealed class GatewayObserver(ConnectionRegistry registry, GroupFeeds feeds) : IGatewayObserver
+{
+    public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq)
+    {
+        foreach (var connection in registry.OfUser(userId))
+        {
+            if (isMember)
+            {
+                feeds.Attach(group, connection, lastSeq);
+            }
+            else
+            {
+                feeds.Detach(group, connection);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,3 @@
+using OrleansChat.Gateway;
+
+ChatGatewayApp.Build(args).Run();

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using OrleansChat.Errors;
+using OrleansChat.Groups;
+using OrleansChat.History;
+
+namespace OrleansChat.Gateway.Protocol;
+
+/// <summary>Encodes the frames the server sends, straight to UTF-8 bytes.</summary>
+internal static class ServerFrames
+{
+    // Escaping every non-ASCII character would make non-Latin chat several times larger on the wire.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Ok(RequestId id, Action<Utf8JsonWriter>? writeFields = null) => Encode(writer =>
+    {
+        writer.WriteString("type", "ok");
+        id.WriteTo(writer);
+        writeFields?.Invoke(writer);
+    });
+
+    public static byte[] Error(RequestId id, ChatErrorCode code, string message) => Encode(writer =>
+    {
+        writer.WriteString("type", "error");
+        id.WriteTo(writer);
+        writer.WriteString("code", WireNames.Of(code));
+        writer.WriteString("message", message);
+    });
+
+    public static byte[] Pong(RequestId id) => Encode(writer =>
+    {
+        writer.WriteString("type", "pong");
+        id.WriteTo(writer);
+    });
+
+    public static byte[] Message(string group, ChatMessage message) => Encode(writer => WriteMessageFields(writer, group, message));
+
+    public static byte[] Presence(string group, string username, PresenceStatus status) => Encode(writer =>
+    {
+        writer.WriteString("type", "presence");
+        writer.WriteString("group", group);
+        writer.WriteString("user", username);
+        writer.WriteString("status", WireNames.Of(status));
+    });
+
+    public static byte[] Typing(string group, string username) => Encode(writer =>
+    {
+        writer.WriteString("type", "typing");
+        writer.WriteString("group", group);
+        writer.WriteString("user", username);
+    });
+
+    /// <summary>A message as an object of its own, as history lists them: the same fields as the event.</summary>
+    public static void WriteMessage(Utf8JsonWriter writer, string group, ChatMessage message)
+    {
+        writer.WriteStartObject();
+        WriteMessageFields(writer, group, message);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteMembers(Utf8JsonWriter writer, IEnumerable<MemberInfo> members)
+    {
+        writer.WriteStartArray("members");
+        foreach (var member in members)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("userId", member.UserId);
+            writer.WriteString("username", member.Username);
+            writer.WriteBoolean("online", member.Online);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteMessageFields(Utf8JsonWriter writer, string group, ChatMessage message)
+    {
+        writer.WriteString("type", "message");
+        writer.WriteString("group", group);
+        writer.WriteNumber("seq", message.Seq);
+        writer.WriteString("from", message.From);
+        writer.WriteString("text", message.Text);
+        writer.WriteString("ts", WireNames.Timestamp(message.Ts));
+        if (message.ClientMsgId is null)
+        {
+            writer.WriteNull("clientMsgId");
+        }
+        else
+        {
+            writer.WriteString("clientMsgId", message.ClientMsgId);
+        }
+    }
+
+    private static byte[] Encode(Action<Utf8JsonWriter> writeFields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writeFields(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

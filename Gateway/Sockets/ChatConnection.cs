@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Threading.RateLimiting;
+using OrleansChat.Users;
+
+namespace OrleansChat.Gateway.Sockets;
+
+/// <summary>One client's WebSocket: who it is, which groups it follows and where its frames go.</summary>
+internal sealed class ChatConnection : IDisposable
+{
+    private static long s_nextId;
+
+    private readonly TokenBucketRateLimiter _rateLimiter;
+    private readonly Lock _stateLock = new();
+    private bool _handlingRequest;
+    private bool _shutdownRequested;
+
+    public ChatConnection(WebSocket socket, GatewayOptions options)
+    {
+        Socket = socket;
+        Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout);
+        _rateLimiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.RequestBurst,
+            TokensPerPeriod = options.RequestsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    public long Id { get; } = Interlocked.Increment(ref s_nextId);
+
+    public WebSocket Socket { get; }
+
+    public OutboundQueue Outbound { get; }
+
+    public UserIdentity? User { get; private set; }
+
+    /// <summary>The groups whose feeds this socket is attached to; maintained by <see cref="Fanout.GroupFeeds"/>.</summary>
+    public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
+
+    public bool Send(byte[] frame) => Outbound.Send(frame);
+
+    public bool TryAcquireRequestPermit()
+    {
+        using var lease = _rateLimiter.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    public void SetUser(UserIdentity user) => User = user;
+
+    /// <summary>Marks a request as in flight; false when the gateway is shutting down and takes no more.</summary>
+    public bool BeginRequest()
+    {
+        lock (_stateLock)
+        {
+            _handlingRequest = !_shutdownRequested;
+            return _handlingRequest;
+        }
+    }
+
+    public void EndRequest()
+    {
+        lock (_stateLock)
+        {
+            _handlingRequest = false;
+            if (_shutdownRequested)
+            {
+                CloseForShutdown();
+            }
+        }
+    }
+
+    /// <summary>Closes with 1001 now, or right after the request in flight has been answered.</summary>
+    public void Shutdown()
+    {
+        lock (_stateLock)
+        {
+            _shutdownRequested = true;
+            if (!_handlingRequest)
+            {
+                CloseForShutdown();
+            }
+        }
+    }
+
+    public void Dispose() => _rateLimiter.Dispose();
+
+    private void CloseForShutdown() => Outbound.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+}

@@ -1,0 +1,153 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using OrleansChat.Errors;
+using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Presence;
+using OrleansChat.Gateway.Protocol;
+using OrleansChat.Gateway.Requests;
+
+namespace OrleansChat.Gateway.Sockets;
+
+/// <summary>
+/// Runs one socket from accept to close: reads frames, enforces the frame rules and the authentication
+/// deadline, handles requests strictly one after another (so pipelined publishes keep their order), and
+/// finally releases the socket's groups and presence.
+/// </summary>
+internal sealed class SocketSession(
+    RequestHandler handler,
+    ConnectionRegistry registry,
+    GroupFeeds feeds,
+    PresenceReporter presence,
+    IOptions<GatewayOptions> options,
+    ILogger<SocketSession> logger)
+{
+    private static readonly TimeSpan AbortLinger = TimeSpan.FromMilliseconds(250);
+
+    public async Task RunAsync(WebSocket socket, CancellationToken aborted)
+    {
+        var settings = options.Value;
+        using var connection = new ChatConnection(socket, settings);
+        using var reader = new FrameReader(socket, settings.MaxFrameBytes);
+        registry.Add(connection);
+        using var authenticationDeadline = new Timer(
+            _ => CloseIfAnonymous(connection), null, settings.AuthenticationTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            await ReadUntilClosedAsync(connection, reader, aborted);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            logger.LogDebug(ex, "Socket {ConnectionId} ended abruptly", connection.Id);
+            await AwaitClientCloseAsync(socket, settings.CloseTimeout);
+        }
+        finally
+        {
+            await ReleaseAsync(connection);
+        }
+    }
+
+    private async Task ReadUntilClosedAsync(ChatConnection connection, FrameReader reader, CancellationToken aborted)
+    {
+        while (true)
+        {
+            var frame = await reader.ReadAsync(aborted);
+            switch (frame.Kind)
+            {
+                case IncomingFrameKind.Closed:
+                    connection.Outbound.Close(WebSocketCloseStatus.NormalClosure, "");
+                    await connection.Outbound.Completion;
+                    return;
+                case IncomingFrameKind.Binary:
+                    connection.Outbound.Close(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
+                    break;
+                case IncomingFrameKind.TooLarge:
+                    connection.Outbound.Close(WebSocketCloseStatus.MessageTooBig, $"a message may be at most {options.Value.MaxFrameBytes} bytes");
+                    break;
+                case IncomingFrameKind.InvalidUtf8:
+                    connection.Outbound.Close(WebSocketCloseStatus.InvalidPayloadData, "text frames must be UTF-8");
+                    break;
+                default:
+                    // Once closing, the remaining frames are only read to reach the client's close frame.
+                    if (!connection.Outbound.IsClosing)
+                    {
+                        await HandleFrameAsync(connection, frame.Payload);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private async Task HandleFrameAsync(ChatConnection connection, ReadOnlyMemory<byte> payload)
+    {
+        if (!connection.BeginRequest())
+        {
+            return;
+        }
+
+        try
+        {
+            var request = RequestParser.Parse(payload);
+            if (!connection.TryAcquireRequestPermit())
+            {
+                connection.Send(ServerFrames.Error(request.Id, ChatErrorCode.RateLimited, "too many requests; slow down"));
+                return;
+            }
+
+            await handler.HandleAsync(connection, request);
+        }
+        finally
+        {
+            connection.EndRequest();
+        }
+    }
+
+    /// <summary>
+    /// On invalid UTF-8 the WebSocket itself queues a 1007 close frame, aborts and throws. Ending the
+    /// request at once would discard that frame unsent, so the connection lingers briefly first.
+    /// </summary>
+    private static async Task AwaitClientCloseAsync(WebSocket socket, TimeSpan timeout)
+    {
+        if (socket.State == WebSocketState.Aborted)
+        {
+            await Task.Delay(AbortLinger);
+            return;
+        }
+
+        if (socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            var buffer = new byte[256];
+            while ((await socket.ReceiveAsync(buffer, deadline.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client did not answer; the connection is dropped either way.
+        }
+    }
+
+    private static void CloseIfAnonymous(ChatConnection connection)
+    {
+        if (connection.User is null)
+        {
+            connection.Outbound.Close(WebSocketCloseStatus.PolicyViolation, "not authenticated in time");
+        }
+    }
+
+    private async Task ReleaseAsync(ChatConnection connection)
+    {
+        registry.Remove(connection);
+        feeds.DetachAll(connection);
+        if (connection.User is { } user)
+        {
+            await presence.SocketClosedAsync(user.UserId);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace OrleansChat.Errors;
+
+/// <summary>The error codes of the wire protocol; clients branch on them.</summary>
+public enum ChatErrorCode
+{
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    TooLarge,
+    RateLimited,
+    Unavailable,
+    Internal,
+}

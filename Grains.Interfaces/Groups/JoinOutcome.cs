@@ -1,0 +1,7 @@
+namespace OrleansChat.Groups;
+
+[GenerateSerializer, Immutable, Alias("OrleansChat.JoinOutcome")]
+public sealed record JoinOutcome(
+    [property: Id(0)] long LastSeq,
+    [property: Id(1)] IReadOnlyList<MemberInfo> Members,
+    [property: Id(2)] bool WasMember);

@@ -1,0 +1,7 @@
+namespace OrleansChat.Groups;
+
+[GenerateSerializer, Immutable, Alias("OrleansChat.MemberInfo")]
+public sealed record MemberInfo(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string Username,
+    [property: Id(2)] bool Online);

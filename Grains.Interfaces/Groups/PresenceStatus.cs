@@ -1,0 +1,9 @@
+namespace OrleansChat.Groups;
+
+public enum PresenceStatus
+{
+    Joined,
+    Left,
+    Online,
+    Offline,
+}

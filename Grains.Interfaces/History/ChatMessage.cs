@@ -1,0 +1,11 @@
+namespace OrleansChat.History;
+
+/// <summary>One stored message of a group. <see cref="Seq"/> starts at 1 and has no gaps.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansChat.ChatMessage")]
+public sealed record ChatMessage(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] string FromUserId,
+    [property: Id(2)] string From,
+    [property: Id(3)] string Text,
+    [property: Id(4)] DateTime Ts,
+    [property: Id(5)] string? ClientMsgId);

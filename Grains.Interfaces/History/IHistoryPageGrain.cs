@@ -1,0 +1,13 @@
+using Orleans.Concurrency;
+
+namespace OrleansChat.History;
+
+/// <summary>A full page of a group's history, written once when the group's newest page fills up.</summary>
+public interface IHistoryPageGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the page. Idempotent: sealing again with the same messages changes nothing.</summary>
+    Task Seal(IReadOnlyList<ChatMessage> messages);
+
+    [ReadOnly]
+    Task<IReadOnlyList<ChatMessage>> GetMessages();
+}

@@ -1,0 +1,36 @@
+using Orleans.Concurrency;
+using OrleansChat.Groups;
+using OrleansChat.Presence;
+
+namespace OrleansChat.Users;
+
+/// <summary>
+/// One account, keyed by the normalised username (which is also the userId): credentials, login
+/// sessions, the groups the user belongs to, and which gateways hold the user's sockets.
+/// </summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account; conflict when the name is taken.</summary>
+    Task<UserIdentity> Register(string username, string password);
+
+    /// <summary>Checks the password and starts a session; unauthorized on a wrong password or unknown user.</summary>
+    Task<LoginTicket> Login(string password);
+
+    /// <summary>Accepts a token from <see cref="Login"/> that has not expired; unauthorized otherwise.</summary>
+    [ReadOnly]
+    Task<UserIdentity> Authenticate(string token);
+
+    Task<JoinOutcome> JoinGroup(string group);
+
+    Task LeaveGroup(string group);
+
+    [ReadOnly]
+    Task<IReadOnlyList<GroupSummary>> GetGroups();
+
+    /// <summary>A gateway's count of this user's open sockets, renewing its lease; a count of 0 ends it.</summary>
+    Task ReportSockets(SocketReport report);
+
+    /// <summary>Interleaves so that a group grain rebuilding its presence view never deadlocks with this user.</summary>
+    [AlwaysInterleave]
+    Task<bool> IsOnline();
+}

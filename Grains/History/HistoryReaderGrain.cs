@@ -1,0 +1,43 @@
+using Orleans.Concurrency;
+using OrleansChat.Groups;
+
+namespace OrleansChat.History;
+
+[StatelessWorker]
+public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
+{
+    private string Group => this.GetPrimaryKeyString();
+
+    public async Task<HistoryResult> Read(string userId, HistoryQuery query)
+    {
+        var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId);
+        var range = HistoryRange.Resolve(query, head.LastSeq);
+        var messages = await ReadSeqs(range.From, range.To, head);
+        return new HistoryResult(messages, range.More);
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> ReadRange(long after, long through)
+    {
+        var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId: null);
+        return await ReadSeqs(after + 1, Math.Min(through, head.LastSeq), head);
+    }
+
+    private async Task<IReadOnlyList<ChatMessage>> ReadSeqs(long from, long to, HeadPage head)
+    {
+        if (to < from)
+        {
+            return [];
+        }
+
+        var pages = new List<Task<IReadOnlyList<ChatMessage>>>();
+        for (var index = HistoryPaging.PageOf(from); index <= HistoryPaging.PageOf(to); index++)
+        {
+            pages.Add(index == head.Index
+                ? Task.FromResult(head.Messages)
+                : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Group, index).ToGrainKey()).GetMessages());
+        }
+
+        var messages = await Task.WhenAll(pages);
+        return messages.SelectMany(page => page).Where(message => message.Seq >= from && message.Seq <= to).ToList();
+    }
+}

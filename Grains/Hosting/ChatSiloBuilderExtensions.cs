@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansChat.Groups;
+using OrleansChat.Users;
+using StackExchange.Redis;
+
+namespace OrleansChat.Hosting;
+
+public static class ChatSiloBuilderExtensions
+{
+    /// <summary>Memory stream queues; silos and external clients must agree on it.</summary>
+    public const int StreamQueueCount = 8;
+
+    /// <summary>
+    /// Everything a silo needs to run the chat grains: storage (Redis when ConnectionStrings:Redis is set,
+    /// memory otherwise), the group streams and the grains' options.
+    /// </summary>
+    public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var redis = configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Chat);
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        }
+        else
+        {
+            silo.AddRedisGrainStorage(StorageNames.Chat, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            silo.AddRedisGrainStorage(StorageNames.PubSub, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        }
+
+        silo.AddMemoryStreams(GroupStream.ProviderName, streams =>
+        {
+            // The default 100 ms poll would be the floor of every delivery's latency.
+            streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
+            streams.ConfigurePartitioning(StreamQueueCount);
+        });
+
+        silo.Services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section));
+        silo.Services.AddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
+        silo.Services.AddSingleton(TimeProvider.System);
+        return silo;
+    }
+
+    public static bool UsesRedis(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis"));
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansChat.Gateway;
+
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>
+/// The real gateway (Kestrel and an embedded silo) in this process, on free loopback ports.
+/// Settings are configuration keys, e.g. ("Gateway:AuthenticationTimeout", "00:00:01").
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, Uri httpUri)
+    {
+        _app = app;
+        HttpUri = httpUri;
+        Http = new HttpClient { BaseAddress = httpUri };
+    }
+
+    public Uri HttpUri { get; }
+
+    public Uri WebSocketUri => new($"ws://{HttpUri.Authority}/ws");
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<GatewayHost> StartAsync(params (string Key, string Value)[] settings)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            $"--contentRoot={GatewayProjectDirectory()}",
+            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
+            $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+        };
+        args.AddRange(settings.Select(setting => $"--{setting.Key}={setting.Value}"));
+
+        var app = ChatGatewayApp.Build([.. args]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GatewayHost(app, new Uri(address));
+    }
+
+    public Task<TestSocket> ConnectAsync() => TestSocket.ConnectAsync(WebSocketUri);
+
+    public async Task StopAsync() => await _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static string GatewayProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "Gateway", "Gateway.csproj");
+            if (File.Exists(candidate))
+            {
+                return Path.GetDirectoryName(candidate)!;
+            }
+        }
+
+        throw new InvalidOperationException("Gateway project not found above " + AppContext.BaseDirectory);
+    }
+}
