@@ -1,0 +1,120 @@
+using System.Threading.Channels;
+using OrleansChat.Groups;
+using OrleansChat.Presence;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
+
+namespace OrleansChat.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class PresenceGrainTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task SocketsOnTwoGateways_OnlineUntilTheLastOneCloses()
+    {
+        var (user, userId, group) = await MemberOfNewGroup();
+        await using var events = await GroupEvents.SubscribeAsync(fixture.Client, group);
+        var gateway = new RecordingGateway();
+        var reference = fixture.Client.CreateObjectReference<IGatewayObserver>(gateway);
+
+        await user.ReportSockets(new SocketReport("gw-a", reference, 2, 1, LongLease));
+        await user.ReportSockets(new SocketReport("gw-b", reference, 1, 1, LongLease));
+        await events.NextAsync<PresenceChanged>(p => p.Status == PresenceStatus.Online);
+        Assert.True(await user.IsOnline());
+
+        await user.ReportSockets(new SocketReport("gw-a", reference, 0, 2, LongLease));
+        Assert.True(await user.IsOnline());
+        await user.ReportSockets(new SocketReport("gw-b", reference, 0, 2, LongLease));
+        Assert.False(await user.IsOnline());
+
+        var offline = await events.NextAsync<PresenceChanged>(p => p.Status != PresenceStatus.Joined);
+        Assert.Equal((userId, PresenceStatus.Offline), (offline.UserId, offline.Status));
+        var members = await fixture.Client.GetGrain<IGroupGrain>(group).GetMembers(userId);
+        Assert.False(Assert.Single(members).Online);
+    }
+
+    [Fact]
+    public async Task ReportOvertakenByNewerOne_Ignored()
+    {
+        var (user, _, _) = await MemberOfNewGroup();
+        var reference = fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway());
+
+        await user.ReportSockets(new SocketReport("gw", reference, 0, 5, LongLease));
+        await user.ReportSockets(new SocketReport("gw", reference, 1, 4, LongLease));
+
+        Assert.False(await user.IsOnline());
+    }
+
+    [Fact]
+    public async Task GatewayStopsRenewing_UserGoesOfflineWhenLeaseExpires()
+    {
+        var (user, userId, group) = await MemberOfNewGroup();
+        await using var events = await GroupEvents.SubscribeAsync(fixture.Client, group);
+        var reference = fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway());
+
+        await user.ReportSockets(new SocketReport("dying-gateway", reference, 1, 1, TimeSpan.FromMilliseconds(300)));
+        await events.NextAsync<PresenceChanged>(p => p.Status == PresenceStatus.Online);
+
+        var offline = await events.NextAsync<PresenceChanged>(p => p.Status != PresenceStatus.Joined);
+        Assert.Equal((userId, PresenceStatus.Offline), (offline.UserId, offline.Status));
+        Assert.False(await user.IsOnline());
+    }
+
+    [Fact]
+    public async Task JoinElsewhere_NotifiesGatewaysHoldingTheUsersSockets()
+    {
+        var (user, userId, _) = await MemberOfNewGroup();
+        var gateway = new RecordingGateway();
+        var reference = fixture.Client.CreateObjectReference<IGatewayObserver>(gateway);
+        await user.ReportSockets(new SocketReport("gw", reference, 1, 1, LongLease));
+        var other = Unique.Name("other");
+
+        await user.JoinGroup(other);
+        var joined = await gateway.NextAsync();
+        await user.LeaveGroup(other);
+        var left = await gateway.NextAsync();
+
+        Assert.Equal((userId, other, true), (joined.UserId, joined.Group, joined.IsMember));
+        Assert.Equal((userId, other, false), (left.UserId, left.Group, left.IsMember));
+    }
+
+    [Fact]
+    public async Task GroupRebuildsOnlineViewAfterReactivation()
+    {
+        var (user, userId, group) = await MemberOfNewGroup();
+        var reference = fixture.Client.CreateObjectReference<IGatewayObserver>(new RecordingGateway());
+        await user.ReportSockets(new SocketReport("gw", reference, 1, 1, LongLease));
+        var grain = fixture.Client.GetGrain<IGroupGrain>(group);
+
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        Assert.True(Assert.Single(await grain.GetMembers(userId)).Online);
+    }
+
+    private async Task<(IUserGrain User, string UserId, string Group)> MemberOfNewGroup()
+    {
+        var username = Unique.Name("User");
+        var userId = username.ToLowerInvariant();
+        var user = fixture.Client.GetGrain<IUserGrain>(userId);
+        await user.Register(username, "long enough password");
+        var group = Unique.Name("grp");
+        await user.JoinGroup(group);
+        return (user, userId, group);
+    }
+
+    private sealed class RecordingGateway : IGatewayObserver
+    {
+        private readonly Channel<(string UserId, string Group, bool IsMember)> _changes = Channel.CreateUnbounded<(string, string, bool)>();
+
+        public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq)
+        {
+            _changes.Writer.TryWrite((userId, group, isMember));
+            return Task.CompletedTask;
+        }
+
+        public async Task<(string UserId, string Group, bool IsMember)> NextAsync() =>
+            await _changes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}

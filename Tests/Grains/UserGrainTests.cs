@@ -1,0 +1,119 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using OrleansChat.Errors;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
+
+namespace OrleansChat.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class UserGrainTests(ClusterFixture fixture)
+{
+    private const string Password = "s3cret password";
+
+    [Fact]
+    public async Task Register_ThenLogin_TokenAuthenticates()
+    {
+        var (grain, username) = NewUser();
+
+        var identity = await grain.Register(username, Password);
+        var ticket = await grain.Login(Password);
+        var authenticated = await grain.Authenticate(ticket.Token);
+
+        Assert.Equal(new UserIdentity(username.ToLowerInvariant(), username), identity);
+        Assert.Equal(identity, ticket.User);
+        Assert.Equal(identity, authenticated);
+        Assert.InRange(ticket.ExpiresAt - DateTime.UtcNow, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+    }
+
+    [Fact]
+    public async Task RegisterTwice_Conflict()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Register(username.ToUpperInvariant(), Password));
+
+        Assert.Equal(ChatErrorCode.Conflict, error.Code);
+    }
+
+    [Fact]
+    public async Task RegisterUnderAnotherUsersKey_BadRequest()
+    {
+        var (grain, _) = NewUser();
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Register("somebody_else", Password));
+
+        Assert.Equal(ChatErrorCode.BadRequest, error.Code);
+    }
+
+    [Fact]
+    public async Task WrongPassword_Unauthorized()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Login("not the password"));
+
+        Assert.Equal(ChatErrorCode.Unauthorized, error.Code);
+    }
+
+    [Fact]
+    public async Task LoginUnregistered_Unauthorized()
+    {
+        var (grain, _) = NewUser();
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Login(Password));
+
+        Assert.Equal(ChatErrorCode.Unauthorized, error.Code);
+    }
+
+    [Fact]
+    public async Task TamperedToken_Unauthorized()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+        var token = (await grain.Login(Password)).Token;
+        var tampered = token[..^2] + (token[^2] == 'A' ? "BB" : "AA");
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Authenticate(tampered));
+
+        Assert.Equal(ChatErrorCode.Unauthorized, error.Code);
+    }
+
+    [Fact]
+    public async Task StoredAccount_HoldsOnlySaltedSlowHashes()
+    {
+        var (first, firstName) = NewUser();
+        var (second, secondName) = NewUser();
+        await first.Register(firstName, Password);
+        await second.Register(secondName, Password);
+        var token = (await first.Login(Password)).Token;
+
+        var stored = await ReadAccount(firstName);
+        var other = await ReadAccount(secondName);
+
+        Assert.DoesNotContain(Password, stored.PasswordHash, StringComparison.Ordinal);
+        Assert.NotEqual(other.PasswordHash, stored.PasswordHash);
+        // PasswordHasher's v3 format: a 0x01 marker, then PRF, iteration count, salt and subkey.
+        var hash = Convert.FromBase64String(stored.PasswordHash!);
+        Assert.Equal(0x01, hash[0]);
+        Assert.True(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash.AsSpan(5)) >= 100_000);
+        var session = Assert.Single(stored.Sessions);
+        Assert.DoesNotContain(token.Split('.')[^1], Convert.ToBase64String(session.SecretHash), StringComparison.Ordinal);
+    }
+
+    private (IUserGrain Grain, string Username) NewUser()
+    {
+        var username = Unique.Name("User");
+        return (fixture.Client.GetGrain<IUserGrain>(username.ToLowerInvariant()), username);
+    }
+
+    private async Task<AccountState> ReadAccount(string username)
+    {
+        var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Chat);
+        var state = new GrainState<AccountState>(new AccountState());
+        await storage.ReadStateAsync("account", GrainId.Create("user", username.ToLowerInvariant()), state);
+        return state.State!;
+    }
+}
