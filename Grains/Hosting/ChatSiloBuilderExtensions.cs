@@ -33,7 +33,7 @@ public static class ChatSiloBuilderExtensions
         silo.AddMemoryStreams(GroupStream.ProviderName, streams =>
         {
             // The default 100 ms poll would be the floor of every delivery's latency.
-            streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10)));
             streams.ConfigurePartitioning(StreamQueueCount);
         });
 
