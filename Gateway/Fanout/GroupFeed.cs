@@ -16,6 +16,7 @@ namespace OrleansChat.Gateway.Fanout;
 internal sealed class GroupFeed
 {
     private const int RepairBatch = 200;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _group;
     private readonly IClusterClient _cluster;
@@ -37,10 +38,12 @@ internal sealed class GroupFeed
     }
 
     /// <summary>Counts synchronously (under the registry's lock) so the registry knows when the feed is unused.</summary>
-    public void Attach(ChatConnection connection, long startSeq)
+    public Task Attach(ChatConnection connection, long startSeq)
     {
         _attached++;
-        _work.Writer.TryWrite(new FeedWork.Attach(connection, startSeq));
+        var attached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Writer.TryWrite(new FeedWork.Attach(connection, startSeq, attached));
+        return attached.Task;
     }
 
     public int Detach(ChatConnection connection)
@@ -69,7 +72,7 @@ internal sealed class GroupFeed
                 await (work switch
                 {
                     FeedWork.Event e => OnEventAsync(e.GroupEvent),
-                    FeedWork.Attach a => AttachAsync(a.Connection, a.StartSeq),
+                    FeedWork.Attach a => AttachAsync(a),
                     FeedWork.Detach d => Task.FromResult(_startSeqs.Remove(d.Connection)),
                     FeedWork.CheckTail => RepairThroughAsync(await GroupGrain.GetLastSeq()),
                     FeedWork.Subscribe => SubscribeAsync(),
@@ -91,11 +94,19 @@ internal sealed class GroupFeed
     {
         await UnsubscribeAsync();
         var stream = _cluster.GetStreamProvider(GroupStream.ProviderName).GetStream<GroupEvent>(GroupStream.For(_group));
-        _subscription = await stream.SubscribeAsync((groupEvent, _) =>
+        try
         {
-            _work.Writer.TryWrite(new FeedWork.Event(groupEvent));
-            return Task.CompletedTask;
-        });
+            _subscription = await stream.SubscribeAsync((groupEvent, _) =>
+            {
+                _work.Writer.TryWrite(new FeedWork.Event(groupEvent));
+                return Task.CompletedTask;
+            });
+        }
+        catch
+        {
+            RetryLater(new FeedWork.Subscribe());
+            throw;
+        }
 
         // Messages stored before the subscription took effect never arrive on it.
         CheckTail();
@@ -110,23 +121,39 @@ internal sealed class GroupFeed
         }
     }
 
-    private async Task AttachAsync(ChatConnection connection, long startSeq)
+    private async Task AttachAsync(FeedWork.Attach attach)
     {
-        if (_startSeqs.ContainsKey(connection))
+        var (connection, startSeq, attached) = attach;
+
+        // A detach (or the socket closing) may have overtaken a retried attach.
+        if (_startSeqs.ContainsKey(connection) || !connection.Groups.ContainsKey(_group))
         {
+            attached.TrySetResult();
             return;
         }
 
         // This socket starts behind what the feed already forwarded: send it the difference first.
         if (startSeq < _lastForwarded)
         {
-            foreach (var message in await ReadRangeAsync(startSeq, _lastForwarded))
+            IReadOnlyList<ChatMessage> missed;
+            try
+            {
+                missed = await ReadRangeAsync(startSeq, _lastForwarded);
+            }
+            catch
+            {
+                RetryLater(attach);
+                throw;
+            }
+
+            foreach (var message in missed)
             {
                 connection.Send(ServerFrames.Message(_group, message));
             }
         }
 
         _startSeqs[connection] = startSeq;
+        attached.TrySetResult();
     }
 
     private async Task OnEventAsync(GroupEvent groupEvent)
@@ -171,6 +198,10 @@ internal sealed class GroupFeed
         }
     }
 
+    /// <summary>Queues work again after a pause, for failures the cluster may recover from.</summary>
+    private void RetryLater(FeedWork work) =>
+        _ = Task.Delay(RetryDelay).ContinueWith(_ => _work.Writer.TryWrite(work), TaskScheduler.Default);
+
     private Task<IReadOnlyList<ChatMessage>> ReadRangeAsync(long after, long through) =>
         _cluster.GetGrain<IHistoryReaderGrain>(_group).ReadRange(after, through);
 
@@ -208,7 +239,7 @@ internal sealed class GroupFeed
     {
         public sealed record Event(GroupEvent GroupEvent) : FeedWork;
 
-        public sealed record Attach(ChatConnection Connection, long StartSeq) : FeedWork;
+        public sealed record Attach(ChatConnection Connection, long StartSeq, TaskCompletionSource Attached) : FeedWork;
 
         public sealed record Detach(ChatConnection Connection) : FeedWork;
 

@@ -22,14 +22,17 @@ internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
         }
     }
 
-    /// <summary>Starts delivering the group's messages with seq above <paramref name="startSeq"/>; no-op when already attached.</summary>
-    public void Attach(string group, ChatConnection connection, long startSeq)
+    /// <summary>
+    /// Starts delivering the group's messages with seq above <paramref name="startSeq"/>; no-op when
+    /// already attached. The task completes once the feed is subscribed and the socket is on it.
+    /// </summary>
+    public Task Attach(string group, ChatConnection connection, long startSeq)
     {
         lock (_lock)
         {
-            if (!connection.Groups.TryAdd(group, 0))
+            if (connection.IsReleased || !connection.Groups.TryAdd(group, 0))
             {
-                return;
+                return Task.CompletedTask;
             }
 
             if (!_feeds.TryGetValue(group, out var feed))
@@ -38,7 +41,7 @@ internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
                 _feeds[group] = feed;
             }
 
-            feed.Attach(connection, startSeq);
+            return feed.Attach(connection, startSeq);
         }
     }
 
@@ -54,11 +57,16 @@ internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
         }
     }
 
-    public void DetachAll(ChatConnection connection)
+    /// <summary>Detaches a closed socket from every feed; no feed takes it again afterwards.</summary>
+    public void Release(ChatConnection connection)
     {
-        foreach (var group in connection.Groups.Keys)
+        lock (_lock)
         {
-            Detach(group, connection);
+            connection.IsReleased = true;
+            foreach (var group in connection.Groups.Keys)
+            {
+                Detach(group, connection);
+            }
         }
     }
 

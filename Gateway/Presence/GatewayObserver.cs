@@ -13,7 +13,7 @@ internal sealed class GatewayObserver(ConnectionRegistry registry, GroupFeeds fe
         {
             if (isMember)
             {
-                feeds.Attach(group, connection, lastSeq);
+                _ = feeds.Attach(group, connection, lastSeq);
             }
             else
             {

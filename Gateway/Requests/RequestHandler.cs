@@ -18,6 +18,8 @@ internal sealed class RequestHandler(
     PresenceReporter presence,
     ILogger<RequestHandler> logger)
 {
+    private static readonly TimeSpan AttachWait = TimeSpan.FromSeconds(5);
+
     public async Task HandleAsync(ChatConnection connection, ClientRequest request)
     {
         byte[] reply;
@@ -101,34 +103,31 @@ internal sealed class RequestHandler(
 
     /// <summary>
     /// Binds the socket to the user and starts its feeds at each group's current seq: the socket gets
-    /// every message stored from here on.
+    /// every message stored from here on. Repeating it for the same user re-attaches any feed a failed
+    /// first attempt missed.
     /// </summary>
     private async Task AuthenticateSocketAsync(ChatConnection connection, UserIdentity user)
     {
-        if (connection.User is { } current)
+        if (connection.User is { } current && current.UserId != user.UserId)
         {
-            if (current.UserId != user.UserId)
-            {
-                throw new ChatException(ChatErrorCode.Conflict, $"this socket is already logged in as {current.Username}");
-            }
-
-            return;
+            throw new ChatException(ChatErrorCode.Conflict, $"this socket is already logged in as {current.Username}");
         }
 
-        connection.SetUser(user);
-        registry.Authenticated(connection, user.UserId);
-        foreach (var group in await grains.GetGrain<IUserGrain>(user.UserId).GetGroups())
+        if (connection.User is null)
         {
-            feeds.Attach(group.Group, connection, group.LastSeq);
+            connection.SetUser(user);
+            registry.Authenticated(connection, user.UserId);
+            await presence.SocketOpenedAsync(user.UserId);
         }
 
-        await presence.SocketOpenedAsync(user.UserId);
+        var groups = await grains.GetGrain<IUserGrain>(user.UserId).GetGroups();
+        await WhenAttached(groups.Select(group => feeds.Attach(group.Group, connection, group.LastSeq)));
     }
 
     private async Task<byte[]> JoinAsync(ChatConnection connection, UserIdentity user, JoinRequest request)
     {
         var outcome = await grains.GetGrain<IUserGrain>(user.UserId).JoinGroup(request.Group);
-        feeds.Attach(request.Group, connection, outcome.LastSeq);
+        await WhenAttached([feeds.Attach(request.Group, connection, outcome.LastSeq)]);
         return ServerFrames.Ok(request.Id, writer =>
         {
             writer.WriteString("group", request.Group);
@@ -204,6 +203,21 @@ internal sealed class RequestHandler(
     {
         await grains.GetGrain<IGroupGrain>(request.Group).Typing(user.UserId);
         return ServerFrames.Ok(request.Id);
+    }
+
+    /// <summary>
+    /// Waits (briefly) for the socket's feeds to be live, so events that follow the ok reach it. A feed
+    /// still retrying does not hold up the reply: it catches the socket up from history once it is live.
+    /// </summary>
+    private static async Task WhenAttached(IEnumerable<Task> attachments)
+    {
+        try
+        {
+            await Task.WhenAll(attachments).WaitAsync(AttachWait);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     private IUserGrain UserGrain(string username) => grains.GetGrain<IUserGrain>(Names.NormalizeUsername(username));

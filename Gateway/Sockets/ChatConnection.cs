@@ -40,6 +40,9 @@ internal sealed class ChatConnection : IDisposable
     /// <summary>The groups whose feeds this socket is attached to; maintained by <see cref="Fanout.GroupFeeds"/>.</summary>
     public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Set once the socket has closed, under the feeds' lock, so no late callback attaches it again.</summary>
+    public bool IsReleased { get; set; }
+
     public bool Send(byte[] frame) => Outbound.Send(frame);
 
     public bool TryAcquireRequestPermit()

@@ -144,7 +144,7 @@ internal sealed class SocketSession(
     private async Task ReleaseAsync(ChatConnection connection)
     {
         registry.Remove(connection);
-        feeds.DetachAll(connection);
+        feeds.Release(connection);
         if (connection.User is { } user)
         {
             await presence.SocketClosedAsync(user.UserId);

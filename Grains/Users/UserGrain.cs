@@ -158,7 +158,8 @@ public sealed class UserGrain(
     {
         var wasOnline = _leases.IsOnline;
         _leases.Apply(report, Now);
-        _leaseTimer ??= this.RegisterGrainTimer(ExpireLeases, report.Lease, report.Lease);
+        // Checking four times per lease bounds how long a dead gateway's users stay online to 1.25 leases.
+        _leaseTimer ??= this.RegisterGrainTimer(ExpireLeases, report.Lease / 4, report.Lease / 4);
         await AnnounceIfChanged(wasOnline);
     }
 

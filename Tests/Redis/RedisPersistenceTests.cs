@@ -16,6 +16,7 @@ public sealed class RedisPersistenceTests(RedisFixture redis)
         var group = Unique.Name("g");
         string aliceName, bobName, token;
         long lastMessageSeq;
+        string lastMessageTs;
         var acknowledged = new List<(long Seq, string Text)>();
 
         await using (var host = await GatewayHost.StartAsync(settings))
@@ -32,6 +33,7 @@ public sealed class RedisPersistenceTests(RedisFixture redis)
                 (i % 2 == 0 ? alice : bob).OkAsync(new { type = "publish", group, text = $"message {i} ✓", clientMsgId = $"c{i}" })));
             acknowledged.AddRange(replies.Select((reply, i) => (reply.GetProperty("seq").GetInt64(), $"message {i + 1} ✓")));
             lastMessageSeq = replies[^1].GetProperty("seq").GetInt64();
+            lastMessageTs = replies[^1].Str("ts");
             await alice.DisposeAsync();
             await bob.DisposeAsync();
         }
@@ -49,7 +51,7 @@ public sealed class RedisPersistenceTests(RedisFixture redis)
         Assert.Equal(150, groups.GetProperty("lastSeq").GetInt64());
 
         var retry = await socket.OkAsync(new { type = "publish", group, text = "retried after restart", clientMsgId = "c150" });
-        Assert.Equal(lastMessageSeq, retry.GetProperty("seq").GetInt64());
+        Assert.Equal((lastMessageSeq, lastMessageTs), (retry.GetProperty("seq").GetInt64(), retry.Str("ts")));
         Assert.Equal(151, await socket.PublishAsync(group, "first after restart"));
 
         var login = await restarted.Http.PostAsJsonAsync("/api/login", new { username = bobName, password = Chatters.Password });
