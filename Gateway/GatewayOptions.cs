@@ -21,6 +21,11 @@ public sealed class GatewayOptions
     /// <summary>Requests one socket may make in a burst above the average.</summary>
     public int RequestBurst { get; set; } = 200;
 
+    /// <summary>Registrations and logins one client address may attempt per second on average.</summary>
+    public int AccountAttemptsPerSecond { get; set; } = 20;
+
+    public int AccountAttemptBurst { get; set; } = 40;
+
     /// <summary>How long user grains count this gateway's sockets without hearing from it.</summary>
     public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(30);
 

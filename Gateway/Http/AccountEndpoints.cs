@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Protocol;
@@ -9,15 +10,17 @@ namespace OrleansChat.Gateway.Http;
 /// <summary>POST /api/register and /api/login: the same account operations as over the socket.</summary>
 internal static class AccountEndpoints
 {
+    private const long MaxBodyBytes = 16 * 1024;
+
     public static void MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/register", (HttpRequest request, IGrainFactory grains) => HandleAsync(request, async credentials =>
+        endpoints.MapPost("/api/register", (HttpRequest request, IGrainFactory grains, AccountAttemptLimiter limiter) => HandleAsync(request, limiter, async credentials =>
         {
             var user = await User(grains, credentials).Register(credentials.Username, credentials.Password);
             return Results.Json(new { userId = user.UserId, username = user.Username }, statusCode: StatusCodes.Status201Created);
         }));
 
-        endpoints.MapPost("/api/login", (HttpRequest request, IGrainFactory grains) => HandleAsync(request, async credentials =>
+        endpoints.MapPost("/api/login", (HttpRequest request, IGrainFactory grains, AccountAttemptLimiter limiter) => HandleAsync(request, limiter, async credentials =>
         {
             var ticket = await User(grains, credentials).Login(credentials.Password);
             return Results.Json(new
@@ -33,8 +36,13 @@ internal static class AccountEndpoints
     private static IUserGrain User(IGrainFactory grains, Credentials credentials) =>
         grains.GetGrain<IUserGrain>(Names.NormalizeUsername(credentials.Username));
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, Func<Credentials, Task<IResult>> action)
+    private static async Task<IResult> HandleAsync(HttpRequest request, AccountAttemptLimiter limiter, Func<Credentials, Task<IResult>> action)
     {
+        if (!limiter.TryAcquire(request.HttpContext.Connection.RemoteIpAddress))
+        {
+            return ErrorResponses.Result(StatusCodes.Status429TooManyRequests, ChatErrorCode.RateLimited, "too many registrations or logins; slow down");
+        }
+
         var credentials = await ReadCredentialsAsync(request);
         if (credentials is null)
         {
@@ -55,6 +63,12 @@ internal static class AccountEndpoints
 
     private static async Task<Credentials?> ReadCredentialsAsync(HttpRequest request)
     {
+        // Credentials are tiny; never buffer a large body to find that out.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
@@ -69,7 +83,7 @@ internal static class AccountEndpoints
 
             return null;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
         {
             return null;
         }

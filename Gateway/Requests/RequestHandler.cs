@@ -16,6 +16,7 @@ internal sealed class RequestHandler(
     ConnectionRegistry registry,
     GroupFeeds feeds,
     PresenceReporter presence,
+    AccountAttemptLimiter accountAttempts,
     ILogger<RequestHandler> logger)
 {
     private static readonly TimeSpan AttachWait = TimeSpan.FromSeconds(5);
@@ -51,6 +52,11 @@ internal sealed class RequestHandler(
         if (request is InvalidRequest invalid)
         {
             throw new ChatException(invalid.Code, invalid.Message);
+        }
+
+        if (request is RegisterRequest or LoginRequest && !accountAttempts.TryAcquire(connection.RemoteAddress))
+        {
+            throw new ChatException(ChatErrorCode.RateLimited, "too many registrations or logins; slow down");
         }
 
         return request switch

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.WebSockets;
 using System.Threading.RateLimiting;
 using OrleansChat.Users;
@@ -15,9 +16,10 @@ internal sealed class ChatConnection : IDisposable
     private bool _handlingRequest;
     private bool _shutdownRequested;
 
-    public ChatConnection(WebSocket socket, GatewayOptions options)
+    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options)
     {
         Socket = socket;
+        RemoteAddress = remoteAddress;
         Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout);
         _rateLimiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
@@ -32,6 +34,8 @@ internal sealed class ChatConnection : IDisposable
     public long Id { get; } = Interlocked.Increment(ref s_nextId);
 
     public WebSocket Socket { get; }
+
+    public IPAddress? RemoteAddress { get; }
 
     public OutboundQueue Outbound { get; }
 

@@ -15,6 +15,6 @@ internal static class ChatSocketEndpoint
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunAsync(socket, context.RequestAborted);
+            await session.RunAsync(socket, context.Connection.RemoteIpAddress, context.RequestAborted);
         });
 }

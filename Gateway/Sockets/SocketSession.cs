@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Errors;
@@ -23,10 +24,10 @@ internal sealed class SocketSession(
 {
     private static readonly TimeSpan AbortLinger = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(WebSocket socket, CancellationToken aborted)
+    public async Task RunAsync(WebSocket socket, IPAddress? remoteAddress, CancellationToken aborted)
     {
         var settings = options.Value;
-        using var connection = new ChatConnection(socket, settings);
+        using var connection = new ChatConnection(socket, remoteAddress, settings);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
         registry.Add(connection);
         using var authenticationDeadline = new Timer(

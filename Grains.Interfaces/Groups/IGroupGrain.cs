@@ -6,6 +6,7 @@ namespace OrleansChat.Groups;
 /// One chat group, keyed by its case-sensitive name: membership, the seq counter, the newest page of
 /// history and who of the members is online. Events go out on the group's stream (<see cref="GroupStream"/>).
 /// </summary>
+[Alias("OrleansChat.IGroupGrain")]
 public interface IGroupGrain : IGrainWithStringKey
 {
     /// <summary>Adds a member, creating the group when it does not exist yet. Joining again changes nothing.</summary>

@@ -3,6 +3,7 @@ using Orleans.Concurrency;
 namespace OrleansChat.History;
 
 /// <summary>A full page of a group's history, written once when the group's newest page fills up.</summary>
+[Alias("OrleansChat.IHistoryPageGrain")]
 public interface IHistoryPageGrain : IGrainWithStringKey
 {
     /// <summary>Stores the page. Idempotent: sealing again with the same messages changes nothing.</summary>

@@ -6,6 +6,7 @@ namespace OrleansChat.History;
 /// Reads ranges of a group's history from its pages, off the group grain so that reading old pages never
 /// holds up publishing. Keyed by group name.
 /// </summary>
+[Alias("OrleansChat.IHistoryReaderGrain")]
 public interface IHistoryReaderGrain : IGrainWithStringKey
 {
     /// <summary>A member's history request; throws forbidden or not_found as the protocol says.</summary>

@@ -6,6 +6,7 @@ namespace OrleansChat.Presence;
 /// A gateway's callback, so that a user's other sockets learn of a join or leave made on any socket.
 /// One-way: a user grain never waits on a gateway that may be gone.
 /// </summary>
+[Alias("OrleansChat.IGatewayObserver")]
 public interface IGatewayObserver : IGrainObserver
 {
     [OneWay]

@@ -8,6 +8,7 @@ namespace OrleansChat.Users;
 /// One account, keyed by the normalised username (which is also the userId): credentials, login
 /// sessions, the groups the user belongs to, and which gateways hold the user's sockets.
 /// </summary>
+[Alias("OrleansChat.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the account; conflict when the name is taken.</summary>

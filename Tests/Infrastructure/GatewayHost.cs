@@ -37,6 +37,9 @@ public sealed class GatewayHost : IAsyncDisposable
             $"--contentRoot={GatewayProjectDirectory()}",
             $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
             $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
+            // Every test user registers from 127.0.0.1; tests of the limit set their own.
+            "--Gateway:AccountAttemptsPerSecond=100000",
+            "--Gateway:AccountAttemptBurst=100000",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         };

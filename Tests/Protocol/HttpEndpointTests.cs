@@ -49,6 +49,15 @@ public sealed partial class HttpEndpointTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task RegisterWithHugeBody_BadRequest()
+    {
+        var body = $$"""{"username":"big_body","password":"{{new string('p', 100_000)}}"}""";
+        var response = await Http.PostAsync("/api/register", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertError(response, HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Fact]
     public async Task LoginIgnoringCase_AnswersWithRegisteredSpellingAndToken()
     {
         var username = await fixture.Host.RegisterAsync(Unique.Name("MiXeD"));

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -47,6 +49,24 @@ public sealed class SocketLimitsTests
 
         Assert.InRange(replies.Count(r => r.Type() == "pong"), 3, 4);
         Assert.All(replies.Where(r => r.Type() != "pong"), r => Assert.Equal("rate_limited", r.Str("code")));
+    }
+
+    [Fact]
+    public async Task RegistrationsAndLoginsBeyondTheAddressBucket_RateLimited()
+    {
+        await using var host = await GatewayHost.StartAsync(("Gateway:AccountAttemptsPerSecond", "1"), ("Gateway:AccountAttemptBurst", "2"));
+        var credentials = new { username = Unique.Name(), password = Chatters.Password };
+
+        var registered = await host.Http.PostAsJsonAsync("/api/register", credentials);
+        var loggedIn = await host.Http.PostAsJsonAsync("/api/login", credentials);
+        var refused = await host.Http.PostAsJsonAsync("/api/login", credentials);
+        await using var socket = await host.ConnectAsync();
+        var refusedOnSocket = await socket.RequestAsync(new { type = "login", credentials.username, credentials.password });
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (registered.StatusCode, loggedIn.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("rate_limited", (await refused.Content.ReadFromJsonAsync<JsonElement>()).Str("code"));
+        Assert.Equal("rate_limited", refusedOnSocket.Str("code"));
     }
 
     [Fact]
