@@ -1,0 +1,12 @@
+# Build from the repository root: docker build -f deploy/docker/Silo.Dockerfile -t orleanschat-silo:0.1.0 .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish Silo/Silo.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0
+WORKDIR /app
+COPY --from=build /app .
+USER $APP_UID
+EXPOSE 11111 30000
+ENTRYPOINT ["dotnet", "OrleansChat.Silo.dll"]
