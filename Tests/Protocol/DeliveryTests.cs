@@ -9,15 +9,10 @@ public sealed class DeliveryTests(GatewayFixture fixture)
     [Fact]
     public async Task TwoSocketsOfOneUser_BothReceiveEveryMessage()
     {
-        var (phone, username) = await fixture.Host.LoggedInAsync();
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 2);
+        var ((phone, username), (bob, _), group) = (room[0], room[1], room.Group);
         var (laptop, _) = await fixture.Host.LoggedInAsync(username);
-        var (bob, _) = await fixture.Host.LoggedInAsync();
-        await using var _p = phone;
         await using var _l = laptop;
-        await using var _b = bob;
-        var group = Unique.Name("g");
-        await phone.JoinAsync(group);
-        await bob.JoinAsync(group);
 
         await bob.PublishAsync(group, "to both devices");
 
@@ -28,15 +23,10 @@ public sealed class DeliveryTests(GatewayFixture fixture)
     [Fact]
     public async Task LeaveOnOneSocket_OtherSocketStopsReceiving()
     {
-        var (phone, username) = await fixture.Host.LoggedInAsync();
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 2);
+        var ((phone, username), (bob, _), group) = (room[0], room[1], room.Group);
         var (laptop, _) = await fixture.Host.LoggedInAsync(username);
-        var (bob, _) = await fixture.Host.LoggedInAsync();
-        await using var _p = phone;
         await using var _l = laptop;
-        await using var _b = bob;
-        var group = Unique.Name("g");
-        await phone.JoinAsync(group);
-        await bob.JoinAsync(group);
         await bob.PublishAsync(group, "first");
         await laptop.NextEventAsync("message", group);
 
@@ -149,10 +139,8 @@ public sealed class DeliveryTests(GatewayFixture fixture)
     [Fact]
     public async Task PublishWithoutId_OnlyTheMessageEvent()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
 
         await socket.SendTextAsync(JsonSerializer.Serialize(new { type = "publish", group, text = "quiet" }));
         var message = await socket.NextEventAsync("message", group);

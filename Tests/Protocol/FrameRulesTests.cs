@@ -162,10 +162,8 @@ public sealed class FrameRulesTests(GatewayFixture fixture)
     [Fact]
     public async Task TextTooLong_TooLarge()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
 
         var reply = await socket.RequestAsync(new { type = "publish", group, text = new string('x', 4001) });
 

@@ -112,10 +112,8 @@ public sealed class GroupTests(GatewayFixture fixture)
     [Fact]
     public async Task Leave_EndsMembership()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
 
         var reply = await socket.OkAsync(new { type = "leave", group });
 
@@ -165,10 +163,8 @@ public sealed class GroupTests(GatewayFixture fixture)
     [Fact]
     public async Task LastMemberLeaves_GroupStillExists()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
         await socket.PublishAsync(group, "before leaving");
         await socket.OkAsync(new { type = "leave", group });
 

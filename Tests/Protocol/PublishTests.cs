@@ -9,13 +9,8 @@ public sealed class PublishTests(GatewayFixture fixture)
     [Fact]
     public async Task Publish_OkAndEventForPublisherAndOthers()
     {
-        var (alice, aliceName) = await fixture.Host.LoggedInAsync();
-        var (bob, _) = await fixture.Host.LoggedInAsync();
-        await using var _a = alice;
-        await using var _b = bob;
-        var group = Unique.Name("g");
-        await alice.JoinAsync(group);
-        await bob.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 2);
+        var ((alice, aliceName), (bob, _), group) = (room[0], room[1], room.Group);
 
         var ok = await alice.OkAsync(new { type = "publish", group, text = "hello <b>world</b> ✓" });
         var own = await alice.NextEventAsync("message", group);
@@ -37,10 +32,8 @@ public sealed class PublishTests(GatewayFixture fixture)
     [Fact]
     public async Task PipelinedPublishes_IncreasingSeqInSendOrder()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
 
         var replies = await Task.WhenAll(Enumerable.Range(1, 30).Select(i => socket.OkAsync(new { type = "publish", group, text = $"m{i}" })));
 
@@ -52,10 +45,8 @@ public sealed class PublishTests(GatewayFixture fixture)
     [Fact]
     public async Task RepeatedClientMsgId_StoredOnceAndOkCarriesFirstSeqAndTs()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
 
         var first = await socket.OkAsync(new { type = "publish", group, text = "original", clientMsgId = "c-1" });
         await socket.PublishAsync(group, "in between");
@@ -72,13 +63,8 @@ public sealed class PublishTests(GatewayFixture fixture)
     [Fact]
     public async Task SameClientMsgIdFromAnotherUser_StoredSeparately()
     {
-        var (alice, _) = await fixture.Host.LoggedInAsync();
-        var (bob, _) = await fixture.Host.LoggedInAsync();
-        await using var _a = alice;
-        await using var _b = bob;
-        var group = Unique.Name("g");
-        await alice.JoinAsync(group);
-        await bob.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 2);
+        var ((alice, _), (bob, _), group) = (room[0], room[1], room.Group);
 
         var fromAlice = await alice.OkAsync(new { type = "publish", group, text = "a", clientMsgId = "same" });
         var fromBob = await bob.OkAsync(new { type = "publish", group, text = "b", clientMsgId = "same" });
@@ -89,10 +75,8 @@ public sealed class PublishTests(GatewayFixture fixture)
     [Fact]
     public async Task TextOf4000CodePointsIncludingEmoji_Accepted_4001_TooLarge()
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
         var emoji = string.Concat(Enumerable.Repeat("😀", 4000));
 
         await socket.OkAsync(new { type = "publish", group, text = emoji });
@@ -108,10 +92,8 @@ public sealed class PublishTests(GatewayFixture fixture)
     [InlineData("""{"type":"publish","id":"p","group":"GROUP","text":"hi","clientMsgId":5}""")]
     public async Task InvalidPublish_BadRequest(string frame)
     {
-        var (socket, _) = await fixture.Host.LoggedInAsync();
-        await using var _s = socket;
-        var group = Unique.Name("g");
-        await socket.JoinAsync(group);
+        await using var room = await ChatRoom.OpenAsync(fixture.Host, 1);
+        var ((socket, _), group) = (room[0], room.Group);
 
         await socket.SendTextAsync(frame.Replace("GROUP", group, StringComparison.Ordinal));
         var reply = await socket.NextFrameAsync(frame => frame.Type() == "error");

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Streams;
+using OrleansChat.Groups;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Protocol;
+
+/// <summary>
+/// The gateway's per-group feeds: one stream subscription per group however many sockets follow it,
+/// and messages the stream lost reach the sockets from history, once each and in order.
+/// </summary>
+public sealed class FeedTests
+{
+    [Fact]
+    public async Task ManySocketsInAGroup_OneSubscription_DroppedWhenTheLastLeaves()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var group = Unique.Name("g");
+        var sockets = new List<TestSocket>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (socket, _) = await host.LoggedInAsync();
+            await socket.JoinAsync(group);
+            sockets.Add(socket);
+        }
+
+        Assert.Single(await SubscriptionsAsync(host, group));
+
+        foreach (var socket in sockets)
+        {
+            await socket.OkAsync(new { type = "leave", group });
+            await socket.DisposeAsync();
+        }
+
+        await Eventually.TrueAsync(async () => (await SubscriptionsAsync(host, group)).Count == 0, "the feed unsubscribed");
+    }
+
+    [Fact]
+    public async Task MessagesLostByTheStream_RepairedFromHistoryOnResubscription()
+    {
+        await using var host = await GatewayHost.StartAsync(("Gateway:TailCheckInterval", "01:00:00"));
+        await using var room = await ChatRoom.OpenAsync(host, 2);
+        var ((reader, _), (writer, _), group) = (room[0], room[1], room.Group);
+        await writer.PublishAsync(group, "m1");
+
+        await DropSubscriptionsBehindTheGatewaysBackAsync(host, group);
+        await writer.PublishAsync(group, "m2");
+        await writer.PublishAsync(group, "m3");
+        host.Services.GetRequiredService<OrleansChat.Gateway.Fanout.GroupFeeds>().Resubscribe();
+        await writer.NextFrameAsync(frame => frame.Type() == "message" && frame.Str("text") == "m3");
+        await writer.PublishAsync(group, "m4");
+
+        Assert.Equal(["m1", "m2", "m3", "m4"], await MessagesAsync(reader, group, 4));
+        Assert.DoesNotContain(await reader.DrainAsync(), frame => frame.Type() == "message");
+    }
+
+    [Fact]
+    public async Task LostFinalMessages_RepairedByTheTailCheck()
+    {
+        await using var host = await GatewayHost.StartAsync(("Gateway:TailCheckInterval", "00:00:00.200"));
+        await using var room = await ChatRoom.OpenAsync(host, 2);
+        var ((reader, _), (writer, _), group) = (room[0], room[1], room.Group);
+
+        await DropSubscriptionsBehindTheGatewaysBackAsync(host, group);
+        await writer.PublishAsync(group, "m1");
+        await writer.PublishAsync(group, "m2");
+
+        Assert.Equal(["m1", "m2"], await MessagesAsync(reader, group, 2));
+        Assert.DoesNotContain(await reader.DrainAsync(), frame => frame.Type() == "message");
+    }
+
+    private static async Task<List<string>> MessagesAsync(TestSocket socket, string group, int count)
+    {
+        var texts = new List<string>();
+        for (var expectedSeq = 1; expectedSeq <= count; expectedSeq++)
+        {
+            var message = await socket.NextEventAsync("message", group);
+            Assert.Equal(expectedSeq, message.GetProperty("seq").GetInt64());
+            texts.Add(message.Str("text"));
+        }
+
+        return texts;
+    }
+
+    private static async Task<IList<StreamSubscriptionHandle<GroupEvent>>> SubscriptionsAsync(GatewayHost host, string group) =>
+        await host.Services.GetRequiredService<IClusterClient>()
+            .GetStreamProvider(GroupStream.ProviderName)
+            .GetStream<GroupEvent>(GroupStream.For(group))
+            .GetAllSubscriptionHandles();
+
+    /// <summary>What a silo failure does to live delivery: the gateway's subscription silently stops delivering.</summary>
+    private static async Task DropSubscriptionsBehindTheGatewaysBackAsync(GatewayHost host, string group)
+    {
+        foreach (var handle in await SubscriptionsAsync(host, group))
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+}
