@@ -1,11 +1,13 @@
+using OrleansChat.Client;
+
 namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>A fresh group whose members each have one logged-in socket; disposing closes the sockets.</summary>
 public sealed class ChatRoom : IAsyncDisposable
 {
-    private readonly List<(TestSocket Socket, string Username)> _members;
+    private readonly List<(ChatSocket Socket, string Username)> _members;
 
-    private ChatRoom(string group, List<(TestSocket Socket, string Username)> members)
+    private ChatRoom(string group, List<(ChatSocket Socket, string Username)> members)
     {
         Group = group;
         _members = members;
@@ -13,12 +15,12 @@ public sealed class ChatRoom : IAsyncDisposable
 
     public string Group { get; }
 
-    public (TestSocket Socket, string Username) this[int index] => _members[index];
+    public (ChatSocket Socket, string Username) this[int index] => _members[index];
 
     public static async Task<ChatRoom> OpenAsync(GatewayHost host, int members)
     {
         var group = Unique.Name("g");
-        var joined = new List<(TestSocket, string)>();
+        var joined = new List<(ChatSocket, string)>();
         for (var i = 0; i < members; i++)
         {
             var (socket, username) = await host.LoggedInAsync();

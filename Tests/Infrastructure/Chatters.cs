@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -17,7 +18,7 @@ public static class Chatters
     }
 
     /// <summary>Registers a new user (unless given one) and returns a socket logged in as that user.</summary>
-    public static async Task<(TestSocket Socket, string Username)> LoggedInAsync(this GatewayHost host, string? username = null)
+    public static async Task<(ChatSocket Socket, string Username)> LoggedInAsync(this GatewayHost host, string? username = null)
     {
         username ??= await host.RegisterAsync();
         var socket = await host.ConnectAsync();
@@ -25,10 +26,10 @@ public static class Chatters
         return (socket, username);
     }
 
-    public static async Task<JsonElement> JoinAsync(this TestSocket socket, string group) =>
+    public static async Task<JsonElement> JoinAsync(this ChatSocket socket, string group) =>
         await socket.OkAsync(new { type = "join", group });
 
-    public static async Task<long> PublishAsync(this TestSocket socket, string group, string text) =>
+    public static async Task<long> PublishAsync(this ChatSocket socket, string group, string text) =>
         (await socket.OkAsync(new { type = "publish", group, text })).GetProperty("seq").GetInt64();
 
     public static string Type(this JsonElement frame) => frame.GetProperty("type").GetString()!;

@@ -5,7 +5,7 @@ public static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TestSocket.Timeout;
+        var deadline = DateTime.UtcNow + ChatSocketTestExtensions.Timeout;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)

@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -51,7 +52,7 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, new Uri(address));
     }
 
-    public Task<TestSocket> ConnectAsync() => TestSocket.ConnectAsync(WebSocketUri);
+    public Task<ChatSocket> ConnectAsync() => ChatSocket.ConnectAsync(WebSocketUri);
 
     public async Task StopAsync() => await _app.StopAsync();
 

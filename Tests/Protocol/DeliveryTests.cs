@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using System.Text.Json;
 using OrleansChat.Tests.Infrastructure;
 
@@ -43,8 +44,8 @@ public sealed class DeliveryTests(GatewayFixture fixture)
         const int Publishers = 3;
         const int PerPublisher = 40;
         var group = Unique.Name("g");
-        var publishers = new List<TestSocket>();
-        var listeners = new List<TestSocket>();
+        var publishers = new List<ChatSocket>();
+        var listeners = new List<ChatSocket>();
         for (var i = 0; i < Publishers; i++)
         {
             var (socket, _) = await fixture.Host.LoggedInAsync();

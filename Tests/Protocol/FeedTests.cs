@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
 using OrleansChat.Groups;
@@ -16,7 +17,7 @@ public sealed class FeedTests
     {
         await using var host = await GatewayHost.StartAsync();
         var group = Unique.Name("g");
-        var sockets = new List<TestSocket>();
+        var sockets = new List<ChatSocket>();
         for (var i = 0; i < 3; i++)
         {
             var (socket, _) = await host.LoggedInAsync();
@@ -69,7 +70,7 @@ public sealed class FeedTests
         Assert.DoesNotContain(await reader.DrainAsync(), frame => frame.Type() == "message");
     }
 
-    private static async Task<List<string>> MessagesAsync(TestSocket socket, string group, int count)
+    private static async Task<List<string>> MessagesAsync(ChatSocket socket, string group, int count)
     {
         var texts = new List<string>();
         for (var expectedSeq = 1; expectedSeq <= count; expectedSeq++)

@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using System.Text.Json;
 using OrleansChat.Tests.Infrastructure;
 
@@ -8,7 +9,7 @@ namespace OrleansChat.Tests.Protocol;
 public sealed class HistoryTests(GatewayFixture fixture) : IAsyncLifetime
 {
     private const int Count = 150;
-    private TestSocket _socket = null!;
+    private ChatSocket _socket = null!;
     private string _group = "";
 
     public async Task InitializeAsync()

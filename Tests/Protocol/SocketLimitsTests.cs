@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
@@ -15,7 +16,7 @@ public sealed class SocketLimitsTests
     {
         const int Messages = 6000;
         await using var host = await GatewayHost.StartAsync(
-            ("Gateway:MaxOutboundBytes", "1048576"),
+            ("Gateway:MaxOutboundBytes", "4194304"),
             ("Gateway:CloseTimeout", "00:01:00"),
             ("Gateway:RequestsPerSecond", "100000"),
             ("Gateway:RequestBurst", "100000"));
@@ -26,15 +27,19 @@ public sealed class SocketLimitsTests
         var slowName = await host.RegisterAsync();
         using var slow = await RawLoggedInSocketAsync(host, slowName, group);
 
-        // Enough text (24 MB) to fill the kernel's socket buffers and then the gateway's 1 MiB bound.
-        // Publishes without an id get no reply; the publisher's own copy of the last one marks the end.
+        // Enough text (24 MB) to fill the kernel's socket buffers and then the gateway's 4 MiB bound.
+        // Publishes without an id get no reply; the publisher paces itself by its own copy of each
+        // chunk's last message, so only the socket that stopped reading falls behind.
         var publish = JsonSerializer.Serialize(new { type = "publish", group, text = new string('x', 4000) });
-        for (var i = 0; i < Messages; i++)
+        for (var sent = 0; sent < Messages;)
         {
-            await publisher.SendTextAsync(publish);
-        }
+            for (var i = 0; i < 400; i++, sent++)
+            {
+                await publisher.SendTextAsync(publish);
+            }
 
-        await publisher.NextFrameAsync(frame => frame.Type() == "message" && frame.GetProperty("seq").GetInt64() == Messages);
+            await publisher.NextFrameAsync(frame => frame.Type() == "message" && frame.GetProperty("seq").GetInt64() == sent);
+        }
 
         Assert.Equal((WebSocketCloseStatus)1013, await ReadUntilCloseAsync(slow));
     }
@@ -82,7 +87,7 @@ public sealed class SocketLimitsTests
 
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await socket.ClosedAsync());
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await anonymous.ClosedAsync());
-        await stopping.WaitAsync(TestSocket.Timeout);
+        await stopping.WaitAsync(ChatSocketTestExtensions.Timeout);
     }
 
     private static async Task<ClientWebSocket> RawLoggedInSocketAsync(GatewayHost host, string username, string group)
@@ -98,7 +103,7 @@ public sealed class SocketLimitsTests
     {
         await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(request), WebSocketMessageType.Text, true, CancellationToken.None);
         var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TestSocket.Timeout);
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(ChatSocketTestExtensions.Timeout);
         Assert.Contains("\"ok\"", Encoding.UTF8.GetString(buffer, 0, result.Count), StringComparison.Ordinal);
     }
 
@@ -107,7 +112,7 @@ public sealed class SocketLimitsTests
         var buffer = new byte[1 << 16];
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TestSocket.Timeout);
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(ChatSocketTestExtensions.Timeout);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return result.CloseStatus;

@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -70,7 +71,7 @@ public sealed class RedisPersistenceTests(RedisFixture redis)
 
         await using (var host = await GatewayHost.StartAsync(settings))
         {
-            var publishers = new List<TestSocket>();
+            var publishers = new List<ChatSocket>();
             username = await host.RegisterAsync();
             for (var i = 0; i < 4; i++)
             {

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace OrleansChat.Client;
+
+/// <summary>Reads the server's JSON frames into the client's typed records.</summary>
+internal static class Frames
+{
+    public static string Type(JsonElement frame) =>
+        frame.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "";
+
+    /// <summary>Throws the exception for the error code when the reply is an error.</summary>
+    public static JsonElement EnsureOk(JsonElement reply)
+    {
+        if (Type(reply) == "error")
+        {
+            throw ChatErrorException.For(reply.GetProperty("code").GetString()!, reply.GetProperty("message").GetString()!);
+        }
+
+        return reply;
+    }
+
+    public static ChatEvent? Event(JsonElement frame) => Type(frame) switch
+    {
+        "message" => Message(frame),
+        "presence" => new PresenceChanged(Str(frame, "group"), Str(frame, "user"), Str(frame, "status")),
+        "typing" => new UserTyping(Str(frame, "group"), Str(frame, "user")),
+        _ => null,
+    };
+
+    public static MessageReceived Message(JsonElement frame) => new(
+        Str(frame, "group"),
+        frame.GetProperty("seq").GetInt64(),
+        Str(frame, "from"),
+        Str(frame, "text"),
+        Time(frame, "ts"),
+        frame.TryGetProperty("clientMsgId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null);
+
+    public static IReadOnlyList<Member> Members(JsonElement reply) =>
+        reply.GetProperty("members").EnumerateArray()
+            .Select(member => new Member(Str(member, "userId"), Str(member, "username"), member.GetProperty("online").GetBoolean()))
+            .ToList();
+
+    public static string Str(JsonElement frame, string property) => frame.GetProperty(property).GetString()!;
+
+    public static DateTimeOffset Time(JsonElement frame, string property) =>
+        DateTimeOffset.ParseExact(Str(frame, property), "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+}
