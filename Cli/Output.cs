@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansChat.Client;
+using Spectre.Console;
+
+namespace OrleansChat.Cli;
+
+/// <summary>Everything the CLI prints: for people by default, one JSON object per line with --json.</summary>
+internal sealed class Output(bool json)
+{
+    private static readonly JsonSerializerOptions JsonLines = new(JsonSerializerDefaults.Web);
+
+    public void Message(MessageReceived message)
+    {
+        if (json)
+        {
+            Line(new { type = "message", group = message.Group, seq = message.Seq, from = message.From, text = message.Text, ts = WireTime(message.Ts), clientMsgId = message.ClientMsgId });
+            return;
+        }
+
+        var time = message.Ts.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        Human(
+            $"#{message.Seq} {time} {message.From}: {message.Text}",
+            $"[grey]#{message.Seq} {time}[/] [bold]{message.From}[/]: {message.Text}");
+    }
+
+    public void Event(ChatEvent chatEvent)
+    {
+        switch (chatEvent)
+        {
+            case MessageReceived message:
+                Message(message);
+                break;
+            case PresenceChanged presence when json:
+                Line(new { type = "presence", group = presence.Group, user = presence.User, status = presence.Status });
+                break;
+            case PresenceChanged presence:
+                Human($"{presence.Group}: {presence.User} {presence.Status}", $"[grey]{presence.Group}: {presence.User} {presence.Status}[/]");
+                break;
+            case UserTyping typing when json:
+                Line(new { type = "typing", group = typing.Group, user = typing.User });
+                break;
+            case ConnectionLost lost:
+                Status($"connection lost ({lost.Reason}); reconnecting…");
+                break;
+            case Reconnected reconnected:
+                Status($"reconnected; caught up {reconnected.MissedMessages} missed message(s)");
+                break;
+        }
+    }
+
+    /// <summary>A result: the object as a JSON line, or the human text.</summary>
+    public void Result(object value, string human)
+    {
+        if (json)
+        {
+            Line(value);
+        }
+        else
+        {
+            Console.Out.WriteLine(human);
+        }
+    }
+
+    public void Members(string group, IReadOnlyList<Member> members)
+    {
+        if (json)
+        {
+            Line(new { group, members });
+            return;
+        }
+
+        foreach (var member in members)
+        {
+            Human(
+                $"{(member.Online ? "online " : "offline")} {member.Username}",
+                $"{(member.Online ? "[green]●[/]" : "[grey]○[/]")} {member.Username}");
+        }
+    }
+
+    /// <summary>
+    /// Colour for a terminal; the plain line when piped, where Spectre would also wrap long lines at its
+    /// assumed width.
+    /// </summary>
+    private static void Human(string plain, FormattableString markup)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            Console.Out.WriteLine(plain);
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.CurrentCulture, markup);
+        }
+    }
+
+    /// <summary>Progress and connection notes go to stderr, so stdout stays only results.</summary>
+    public static void Status(string text) => Console.Error.WriteLine(text);
+
+    public static void Error(string text) => Console.Error.WriteLine($"error: {text}");
+
+    /// <summary>The protocol's own time format, so JSON lines look like the server's frames.</summary>
+    public static string WireTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static void Line(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonLines));
+}

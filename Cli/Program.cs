@@ -1,0 +1,3 @@
+using OrleansChat.Cli;
+
+return await ChatCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,128 @@
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Protocol;
+
+namespace OrleansChat.Tests.Cli;
+
+[Collection(GatewayCollection.Name)]
+public sealed class CliTests(GatewayFixture fixture) : IDisposable
+{
+    private const string Password = "cli password";
+    private readonly string _configHome = Directory.CreateTempSubdirectory("orleanschat-cli-").FullName;
+
+    private string Url => fixture.Host.HttpUri.ToString();
+
+    [Fact]
+    public async Task RegisterLoginJoinSendHistory_RoundTrip()
+    {
+        var user = Unique.Name("Cli");
+        var group = Unique.Name("g");
+
+        await Ok(Password, "register", user, "--password-stdin");
+        await Ok(Password, "login", user, "--password-stdin");
+        await Ok(null, "join", group);
+        var sent = await Ok(null, "send", group, "hello from the command line");
+        var history = await Ok(null, "history", group);
+        var json = await Ok(null, "history", group, "--after", "0", "--limit", "5", "--json");
+        var groups = await Ok(null, "groups", "--json");
+
+        Assert.Equal("sent #1", sent);
+        Assert.Matches(@$"^#1 \d\d:\d\d:\d\d {user}: hello from the command line$", history);
+        Assert.Contains("\"text\":\"hello from the command line\"", json, StringComparison.Ordinal);
+        Assert.Matches("\"ts\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\"", json);
+        Assert.Contains($"\"group\":\"{group}\"", groups, StringComparison.Ordinal);
+        var token = await File.ReadAllTextAsync(Path.Combine(_configHome, "orleanschat", "tokens.json"));
+        Assert.Contains(fixture.Host.HttpUri.Authority, token, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_configHome, "orleanschat", "tokens.json")));
+    }
+
+    [Fact]
+    public async Task Tail_PrintsMessageSentByAnotherProcess()
+    {
+        var user = await fixture.Host.RegisterAsync(Unique.Name("Tail"));
+        var group = Unique.Name("g");
+        await Ok(Chatters.Password, "login", user, "--password-stdin");
+        await Ok(null, "join", group);
+
+        await using var tail = CliProcess.Start(_configHome, null, "--url", Url, "tail", group);
+        Assert.StartsWith($"following {group}", await tail.NextStderrLineAsync(), StringComparison.Ordinal);
+        await Ok(null, "send", group, "seen by tail");
+
+        Assert.Matches($"^#1 \\d\\d:\\d\\d:\\d\\d {user}: seen by tail$", await tail.NextStdoutLineAsync());
+    }
+
+    [Fact]
+    public async Task Logout_ForgetsTheToken()
+    {
+        var user = await fixture.Host.RegisterAsync();
+        await Ok(Chatters.Password, "login", user, "--password-stdin");
+
+        await Ok(null, "logout");
+        var (exitCode, _, stderr) = await Run(null, "groups");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("not logged in", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongPassword_NonZeroExitAndErrorOnStderr()
+    {
+        var user = await fixture.Host.RegisterAsync();
+
+        var (exitCode, stdout, stderr) = await Run("wrong password!", "login", user, "--password-stdin");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains("wrong username or password (unauthorized)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonMemberGroup_ClearError()
+    {
+        var (owner, _) = await fixture.Host.LoggedInAsync();
+        await using var _o = owner;
+        var group = Unique.Name("private");
+        await owner.JoinAsync(group);
+        var user = await fixture.Host.RegisterAsync();
+        await Ok(Chatters.Password, "login", user, "--password-stdin");
+
+        var (exitCode, _, stderr) = await Run(null, "history", group);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"not a member of {group} (forbidden)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerDown_ClearErrorAndExitCode2()
+    {
+        var (exitCode, _, stderr) = await CliProcess.RunAsync(_configHome, Password, "--url", $"http://127.0.0.1:{FreePort.Next()}", "register", "nobody_here", "--password-stdin");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("cannot reach the chat server", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("history")]
+    [InlineData("send", "only-group")]
+    [InlineData("frobnicate")]
+    [InlineData("history", "g", "--limit", "zero")]
+    [InlineData("--url", "not a url", "groups")]
+    public async Task BadArguments_UsageError(params string[] args)
+    {
+        var (exitCode, _, stderr) = await CliProcess.RunAsync(_configHome, null, args);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.False(string.IsNullOrWhiteSpace(stderr));
+    }
+
+    public void Dispose() => Directory.Delete(_configHome, recursive: true);
+
+    private Task<(int ExitCode, string Stdout, string Stderr)> Run(string? stdin, params string[] args) =>
+        CliProcess.RunAsync(_configHome, stdin, ["--url", Url, .. args]);
+
+    private async Task<string> Ok(string? stdin, params string[] args)
+    {
+        var (exitCode, stdout, stderr) = await Run(stdin, args);
+        Assert.True(exitCode == 0, $"`{string.Join(' ', args)}` exited {exitCode}: {stderr}");
+        return stdout;
+    }
+}
