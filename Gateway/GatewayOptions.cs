@@ -27,9 +27,9 @@ public sealed class GatewayOptions
     public int AccountAttemptBurst { get; set; } = 40;
 
     /// <summary>How long user grains count this gateway's sockets without hearing from it.</summary>
-    public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(20);
 
-    public TimeSpan PresenceRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PresenceRenewInterval { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>How often each subscribed group's last seq is checked, to repair a lost final message.</summary>
     public TimeSpan TailCheckInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using Orleans.Core;
 using OrleansChat.Groups;
 using OrleansChat.Hosting;
 
@@ -22,6 +23,15 @@ internal static class OrleansHosting
                 client.UseRedisClustering(redis);
                 client.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
                 client.AddMemoryStreams(GroupStream.ProviderName, streams => streams.ConfigurePartitioning(ChatSiloBuilderExtensions.StreamQueueCount));
+                client.Services.AddSingleton<IClusterConnectionStatusObserver, ClusterReconnectionObserver>();
+
+                // A gateway may start before any silo is up (or while the cluster restarts): keep trying
+                // rather than exit; /readyz answers 503 meanwhile.
+                client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    return true;
+                });
             });
             return;
         }

@@ -1,0 +1,76 @@
+// What the page knows about one group, apart from the DOM. Messages are keyed by seq so a
+// message that arrives twice (live event, publish ok, catch-up page overlapping) is held once.
+
+export class Group {
+  /**
+   * @param {string} name
+   * @param {number} lastSeq the group's newest seq when we learned about it; anything up to
+   *   it is old history (fetched on demand), anything after it must reach us live or by catch-up
+   */
+  constructor(name, lastSeq) {
+    this.name = name;
+    this.messages = new Map();   // seq → message event
+    this.seenSeq = lastSeq;      // no gap up to here: the `after` for catching up
+    this.unread = 0;
+    this.loaded = false;         // the newest page was fetched (done when first opened)
+    this.olderMore = true;       // older messages than the oldest held may exist
+    this.loadingOlder = false;
+    this.members = null;         // Map username → {userId, username, online}, once fetched
+    this.typing = new Map();     // username → timer that hides the "is typing" notice
+  }
+
+  /** Holds the message unless its seq is already held; returns whether it was new. */
+  add(message) {
+    if (this.messages.has(message.seq)) {
+      return false;
+    }
+    this.messages.set(message.seq, message);
+    // Advance only over a gap-free run: a live event that overtakes a catch-up page must not
+    // make us skip the messages the page is still bringing.
+    while (this.messages.has(this.seenSeq + 1)) {
+      this.seenSeq++;
+    }
+    return true;
+  }
+
+  /** The smallest seq held, or undefined: the `before` for loading older messages. */
+  oldestSeq() {
+    let oldest;
+    for (const seq of this.messages.keys()) {
+      if (oldest === undefined || seq < oldest) {
+        oldest = seq;
+      }
+    }
+    return oldest;
+  }
+
+  /** Held messages in ascending seq. */
+  sorted() {
+    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  setMembers(list) {
+    this.members = new Map(list.map((m) => [m.username, m]));
+  }
+
+  /** Applies a presence event to the member list, if we have fetched it. */
+  applyPresence(user, status) {
+    if (!this.members) {
+      return;
+    }
+    if (status === 'left') {
+      this.members.delete(user);
+    } else if (status === 'joined') {
+      // Joining takes an authenticated socket, so a new member is online.
+      this.members.set(user, { ...this.members.get(user), username: user, online: true });
+    } else if (this.members.has(user)) {
+      this.members.get(user).online = status === 'online';
+    }
+  }
+
+  /** Members sorted by username ignoring case, as the server sorts them. */
+  sortedMembers() {
+    return [...(this.members?.values() ?? [])]
+      .sort((a, b) => a.username.localeCompare(b.username, undefined, { sensitivity: 'base' }));
+  }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# A whole OrleansChat cluster on this machine: redis-server, two silos and two client-mode gateways,
+# all on free loopback ports.
+#
+#   deploy/local-cluster.sh start [STATE_DIR]   start everything, wait until both gateways are ready,
+#                                               print their URLs (also written to STATE_DIR/cluster.env)
+#   deploy/local-cluster.sh stop  [STATE_DIR]   stop every process by the PID it recorded
+#
+# STATE_DIR (default .local-cluster) holds each process's PID, log and the Redis data. The silos and
+# gateways run from the build output of CONFIGURATION (default Release): build the solution first.
+set -euo pipefail
+
+command=${1:-}
+state=${2:-.local-cluster}
+root=$(cd "$(dirname "$0")/.." && pwd)
+configuration=${CONFIGURATION:-Release}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_process() { # name, then the command; environment comes from the caller
+  local name=$1
+  shift
+  "$@" >"$state/$name.log" 2>&1 &
+  echo $! >"$state/$name.pid"
+}
+
+wait_ready() { # url
+  for _ in $(seq 1 120); do
+    if curl -fsS "$1/readyz" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "gateway $1 did not become ready; see $state/*.log" >&2
+  return 1
+}
+
+start() {
+  mkdir -p "$state/redis"
+  state=$(cd "$state" && pwd)
+  local silo_dll="$root/Silo/bin/$configuration/net10.0/OrleansChat.Silo.dll"
+  local gateway_dll="$root/Gateway/bin/$configuration/net10.0/OrleansChat.Gateway.dll"
+  for dll in "$silo_dll" "$gateway_dll"; do
+    [[ -f $dll ]] || { echo "missing $dll: run 'dotnet build OrleansChat.sln -c $configuration' first" >&2; exit 1; }
+  done
+
+  local redis_port cluster_id
+  redis_port=$(free_port)
+  cluster_id="local-$(date +%s)"
+  start_process redis redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state/redis" \
+    --appendonly yes --appendfsync always --save ""
+  until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+
+  export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+  export Orleans__ClusterId="$cluster_id" Orleans__ServiceId="orleanschat-local"
+  export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1
+  export Logging__LogLevel__Default=Warning
+  for silo in silo1 silo2; do
+    Orleans__Endpoints__SiloPort=$(free_port) Orleans__Endpoints__GatewayPort=$(free_port) \
+      start_process "$silo" dotnet "$silo_dll" --contentRoot "$root/Silo"
+  done
+
+  local urls=()
+  for gateway in gateway1 gateway2; do
+    local url="http://127.0.0.1:$(free_port)"
+    Gateway__Mode=client start_process "$gateway" dotnet "$gateway_dll" --urls "$url" --contentRoot "$root/Gateway"
+    urls+=("$url")
+  done
+  for url in "${urls[@]}"; do wait_ready "$url"; done
+
+  {
+    echo "REDIS=127.0.0.1:$redis_port"
+    echo "GATEWAY1=${urls[0]}"
+    echo "GATEWAY2=${urls[1]}"
+    for name in redis silo1 silo2 gateway1 gateway2; do
+      echo "${name^^}_PID=$(cat "$state/$name.pid")"
+    done
+  } >"$state/cluster.env"
+  cat "$state/cluster.env"
+}
+
+stop() {
+  [[ -d $state ]] || return 0
+  for name in gateway1 gateway2 silo1 silo2 redis; do
+    if [[ -f $state/$name.pid ]]; then
+      kill "$(cat "$state/$name.pid")" 2>/dev/null || true
+    fi
+  done
+  for name in gateway1 gateway2 silo1 silo2 redis; do
+    if [[ -f $state/$name.pid ]]; then
+      local pid
+      pid=$(cat "$state/$name.pid")
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+      rm -f "$state/$name.pid"
+    fi
+  done
+}
+
+case $command in
+  start) start ;;
+  stop) stop ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac
