@@ -1,0 +1,133 @@
+using Microsoft.Playwright;
+using OrleansChat.Client;
+using OrleansChat.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrleansChat.Tests.Browser;
+
+/// <summary>The chat page in real headless Chromium, two users in two browser contexts.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebPageTests : IAsyncLifetime
+{
+    private readonly BrowserFixture _fixture;
+    private readonly string _group = Unique.Name("room");
+    private readonly string _aliceName = Unique.Name("alice");
+    private readonly string _bobName = Unique.Name("bob");
+    private ChatPage _alice = null!;
+    private ChatPage _bob = null!;
+
+    public WebPageTests(BrowserFixture fixture)
+    {
+        _fixture = fixture;
+        SetDefaultExpectTimeout(15_000);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _alice = await ChatPage.OpenAsync(_fixture);
+        _bob = await ChatPage.OpenAsync(_fixture);
+        await _alice.RegisterAsync(_aliceName);
+        await _bob.RegisterAsync(_bobName);
+        await _alice.JoinAsync(_group);
+        await _bob.JoinAsync(_group);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _alice.DisposeAsync();
+        await _bob.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TwoUsers_ChatBothWays()
+    {
+        await _alice.SendAsync("hi bob");
+        await Expect(_bob.Message("hi bob")).ToHaveCountAsync(1);
+        await _bob.SendAsync("hi alice");
+        await Expect(_alice.Message("hi alice")).ToHaveCountAsync(1);
+
+        await Expect(_alice.Message("hi bob")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bown\b"));
+        await Expect(_alice.Message("hi alice")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bown\b"));
+        await Expect(_alice.Message("hi alice").Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d\d:\d\d$"));
+        await _alice.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactDirectory, "chat.png") });
+        await _alice.Page.SetViewportSizeAsync(390, 844);
+        await _alice.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactDirectory, "chat-phone.png") });
+        Assert.False(await _alice.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth"));
+    }
+
+    [Fact]
+    public async Task ClosingThePage_TurnsThePresenceDotOffline()
+    {
+        await Expect(_alice.PresenceDot(_bobName, "online")).ToBeVisibleAsync();
+
+        await _bob.Page.CloseAsync();
+
+        await Expect(_alice.PresenceDot(_bobName, "offline")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Typing_ShowsWhoIsTyping()
+    {
+        await _bob.Page.GetByRole(AriaRole.Textbox, new() { Name = "Message" }).PressSequentiallyAsync("hello");
+
+        await Expect(_alice.Typing).ToHaveTextAsync($"{_bobName} is typing…");
+    }
+
+    [Fact]
+    public async Task Reload_KeepsTheSession()
+    {
+        await _alice.SendAsync("before reload");
+        await Expect(_alice.Message("before reload")).ToHaveCountAsync(1);
+
+        await _alice.Page.ReloadAsync();
+
+        await Expect(_alice.Status).ToHaveTextAsync("online");
+        await _alice.Page.Locator($"button.group[data-group=\"{_group}\"]").ClickAsync();
+        await Expect(_alice.Message("before reload")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task ScriptInAMessage_ShownAsText()
+    {
+        const string Text = "<script>window.injected = true</script><b>bold?</b>";
+        var dialogs = 0;
+        _bob.Page.Dialog += (_, _) => dialogs++;
+
+        await _alice.SendAsync(Text);
+
+        await Expect(_bob.Message(Text)).ToHaveCountAsync(1);
+        Assert.Equal(0, await _bob.Message(Text).Locator("script, b").CountAsync());
+        Assert.False(await _bob.Page.EvaluateAsync<bool>("() => window.injected === true"));
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task ServerRestart_MessagesSentMeanwhileShownExactlyOnce()
+    {
+        await _bob.SendAsync("before the restart");
+        await Expect(_alice.Message("before the restart")).ToHaveCountAsync(1);
+
+        await _fixture.RestartGatewayAsync();
+        await using (var carol = await ChatClient.ConnectAsync(_fixture.PageUri, new ChatClientOptions { Reconnect = false }))
+        {
+            var carolName = Unique.Name("carol");
+            await carol.RegisterAsync(carolName, ChatPage.Password);
+            await carol.LoginAsync(carolName, ChatPage.Password);
+            await carol.JoinAsync(_group);
+            for (var i = 1; i <= 3; i++)
+            {
+                await carol.PublishAsync(_group, $"meanwhile {i}");
+            }
+        }
+
+        await Expect(_alice.Status).ToHaveTextAsync("online");
+        for (var i = 1; i <= 3; i++)
+        {
+            await Expect(_alice.Message($"meanwhile {i}")).ToHaveCountAsync(1);
+        }
+
+        await _bob.SendAsync("after the restart");
+        await Expect(_alice.Message("after the restart")).ToHaveCountAsync(1);
+        Assert.Equal([1, 2, 3, 4, 5], await _alice.ShownSeqsAsync());
+    }
+}
