@@ -51,6 +51,26 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Chat_SendsTypedLinesAndEndsAtEndOfInput()
+    {
+        var user = await fixture.Host.RegisterAsync(Unique.Name("Chat"));
+        var group = Unique.Name("g");
+        await Ok(Chatters.Password, "login", user, "--password-stdin");
+        await Ok(null, "join", group);
+
+        await Ok("first line\nsecond line", "chat", group);
+        var history = await Ok(null, "history", group);
+        var members = await Ok(null, "members", group);
+        await Ok(null, "leave", group);
+        var (exitCode, _, stderr) = await Run(null, "history", group);
+
+        Assert.Matches($"^#1 .* {user}: first line\n#2 .* {user}: second line$", history);
+        Assert.Contains(user, members, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("(forbidden)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logout_ForgetsTheToken()
     {
         var user = await fixture.Host.RegisterAsync();
