@@ -110,10 +110,14 @@ public sealed class ChatClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _disposing.CancelAsync();
         await _socket.DisposeAsync();
         await _pump;
-        _disposing.Dispose();
     }
 
     private async Task<JsonElement> RequestAsync(object request, CancellationToken cancellationToken) =>

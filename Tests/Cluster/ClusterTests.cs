@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using OrleansChat.Client;
+using OrleansChat.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OrleansChat.Tests.Cluster;
+
+/// <summary>Two silos and two gateways as separate processes sharing Redis, with failures injected.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Password = "cluster password";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private LocalCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await LocalCluster.StartAsync();
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task UsersOnDifferentGateways_ChatAndSeePresence()
+    {
+        var group = Unique.Name("g");
+        await using var alice = await UserAsync(_cluster.Gateway1, group);
+        await using var bob = await UserAsync(_cluster.Gateway2, group);
+
+        await alice.Client.PublishAsync(group, "from gateway 1");
+        await bob.Client.PublishAsync(group, "from gateway 2");
+
+        Assert.Equal(["from gateway 1", "from gateway 2"], await TextsAsync(bob.Client, 2));
+        Assert.Equal(["from gateway 1", "from gateway 2"], await TextsAsync(alice.Client, 2));
+        await bob.Client.DisposeAsync();
+        var offline = await NextAsync<PresenceChanged>(alice.Client, p => p.Status == "offline");
+        Assert.Equal(bob.Name, offline.User);
+    }
+
+    [Fact]
+    public async Task SiloKilledMidTraffic_NoAcknowledgedMessageLost_EverySocketGetsEverySeqOnce()
+    {
+        // Several groups, so that some of their grains surely lived on the silo that dies.
+        var groups = Enumerable.Range(0, 6).Select(_ => Unique.Name("g")).ToList();
+        await using var writer1 = await UserAsync(_cluster.Gateway1, groups);
+        await using var writer2 = await UserAsync(_cluster.Gateway2, groups);
+        await using var reader1 = await UserAsync(_cluster.Gateway1, groups);
+        await using var reader2 = await UserAsync(_cluster.Gateway2, groups);
+        var acknowledged = groups.ToDictionary(group => group, _ => new List<long>());
+        var longestStall = TimeSpan.Zero;
+
+        for (var i = 0; i < 240; i++)
+        {
+            if (i == 60)
+            {
+                await _cluster.KillAsync("silo1");
+            }
+
+            var group = groups[i % groups.Count];
+            var started = Stopwatch.GetTimestamp();
+            acknowledged[group].Add(await PublishWithRetriesAsync((i % 2 == 0 ? writer1 : writer2).Client, group, $"m{i}", $"id{i}"));
+            if (i >= 60)
+            {
+                longestStall = TimeSpan.FromTicks(Math.Max(longestStall.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
+            }
+        }
+
+        foreach (var reader in new[] { reader1, reader2, writer1, writer2 })
+        {
+            var received = await SeqsThroughAsync(reader.Client, acknowledged.ToDictionary(entry => entry.Key, entry => entry.Value.Max()));
+            foreach (var (group, seqs) in received)
+            {
+                Assert.Equal(Enumerable.Range(1, (int)acknowledged[group].Max()).Select(s => (long)s), seqs);
+            }
+        }
+
+        foreach (var (group, seqs) in acknowledged)
+        {
+            var history = await reader2.Client.HistoryAsync(group, after: 0, limit: 200);
+            Assert.Equal(seqs.Order(), history.Messages.Select(m => m.Seq));
+        }
+
+        output.WriteLine($"silo killed with SIGKILL: the longest a publish waited (kill to acknowledgement, with retries) was {longestStall.TotalSeconds:F1}s");
+    }
+
+    [Fact]
+    public async Task GatewayKilled_ItsUsersGoOfflineForOthersWithinTheLease()
+    {
+        var group = Unique.Name("g");
+        await using var alice = await UserAsync(_cluster.Gateway1, group);
+        await using var bob = await UserAsync(_cluster.Gateway2, group);
+        var clock = Stopwatch.StartNew();
+
+        await _cluster.KillAsync("gateway2");
+        var offline = await NextAsync<PresenceChanged>(alice.Client, p => p.Status == "offline" && p.User == bob.Name, TimeSpan.FromSeconds(45));
+
+        Assert.Equal(group, offline.Group);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"offline after {clock.Elapsed}");
+        output.WriteLine($"gateway killed; its user went offline for others after {clock.Elapsed.TotalSeconds:F1}s");
+    }
+
+    [Fact]
+    public async Task SiloStoppedGracefully_NoPublishFails()
+    {
+        var group = Unique.Name("g");
+        await using var writer = await UserAsync(_cluster.Gateway1, group);
+        var stopping = Task.CompletedTask;
+        var failures = 0;
+
+        for (var i = 0; i < 60; i++)
+        {
+            if (i == 10)
+            {
+                stopping = _cluster.TerminateAsync("silo2");
+            }
+
+            try
+            {
+                await writer.Client.PublishAsync(group, $"m{i}");
+            }
+            catch (ChatErrorException)
+            {
+                failures++;
+            }
+        }
+
+        await stopping;
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
+    public async Task WholeClusterRestarted_HistoryIntact()
+    {
+        var group = Unique.Name("g");
+        var texts = Enumerable.Range(1, 70).Select(i => $"kept {i}").ToList();
+        string name;
+        await using (var user = await UserAsync(_cluster.Gateway1, group))
+        {
+            name = user.Name;
+            foreach (var text in texts)
+            {
+                await user.Client.PublishAsync(group, text);
+            }
+        }
+
+        await _cluster.StopAsync();
+        await _cluster.StartAgainAsync();
+
+        await using var again = await ChatClient.ConnectAsync(_cluster.Gateway2);
+        await again.LoginAsync(name, Password);
+        var history = await again.HistoryAsync(group, after: 0, limit: 200);
+        Assert.Equal(texts, history.Messages.Select(m => m.Text));
+    }
+
+    private static async Task<long> PublishWithRetriesAsync(ChatClient client, string group, string text, string clientMsgId)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return (await client.PublishAsync(group, text, clientMsgId)).Seq;
+            }
+            catch (Exception ex) when (ex is ChatUnavailableException or ChatInternalErrorException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                // The cluster is still declaring the dead silo dead; the clientMsgId makes the retry safe.
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    /// <summary>Every seq the client reports per group, until each group reached its last seq.</summary>
+    private static async Task<Dictionary<string, List<long>>> SeqsThroughAsync(ChatClient client, Dictionary<string, long> lastSeqs)
+    {
+        var seqs = lastSeqs.Keys.ToDictionary(group => group, _ => new List<long>());
+        while (seqs.Any(entry => entry.Value.Count == 0 || entry.Value[^1] < lastSeqs[entry.Key]))
+        {
+            var message = await NextAsync<MessageReceived>(client, _ => true, Patience);
+            seqs[message.Group].Add(message.Seq);
+        }
+
+        return seqs;
+    }
+
+    private static async Task<List<string>> TextsAsync(ChatClient client, int count)
+    {
+        var texts = new List<string>();
+        while (texts.Count < count)
+        {
+            texts.Add((await NextAsync<MessageReceived>(client, _ => true)).Text);
+        }
+
+        return texts;
+    }
+
+    private static async Task<T> NextAsync<T>(ChatClient client, Func<T, bool> match, TimeSpan? timeout = null)
+        where T : ChatEvent
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (await client.Events.ReadAsync(deadline.Token) is T candidate && match(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private static Task<ClusterUser> UserAsync(Uri gateway, string group) => UserAsync(gateway, [group]);
+
+    private static async Task<ClusterUser> UserAsync(Uri gateway, IEnumerable<string> groups)
+    {
+        var name = Unique.Name("u");
+        var client = await ChatClient.ConnectAsync(gateway, new ChatClientOptions { RequestTimeout = TimeSpan.FromSeconds(15) });
+        await client.RegisterAsync(name, Password);
+        await client.LoginAsync(name, Password);
+        foreach (var group in groups)
+        {
+            await client.JoinAsync(group);
+        }
+
+        return new ClusterUser(name, client);
+    }
+
+    private sealed record ClusterUser(string Name, ChatClient Client) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Client.DisposeAsync();
+    }
+}
+
+/// <summary>Cluster tests run one at a time: each starts four processes of its own.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterCollection
+{
+    public const string Name = "cluster processes";
+}

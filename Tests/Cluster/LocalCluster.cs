@@ -1,0 +1,97 @@
+using System.Diagnostics;
+
+namespace OrleansChat.Tests.Cluster;
+
+/// <summary>
+/// deploy/local-cluster.sh run by a test: redis-server, two silos and two client-mode gateways as real
+/// processes on free loopback ports. Processes are killed by the PIDs the script recorded; disposing
+/// stops whatever is left.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly string _state;
+    private Dictionary<string, string> _env = [];
+
+    private LocalCluster(string state) => _state = state;
+
+    public Uri Gateway1 => new(_env["GATEWAY1"]);
+
+    public Uri Gateway2 => new(_env["GATEWAY2"]);
+
+    public static async Task<LocalCluster> StartAsync()
+    {
+        var cluster = new LocalCluster(Directory.CreateTempSubdirectory("orleanschat-cluster-").FullName);
+        await cluster.StartAgainAsync();
+        return cluster;
+    }
+
+    /// <summary>Starts every process (again), keeping the Redis data of an earlier start.</summary>
+    public async Task StartAgainAsync()
+    {
+        await RunScriptAsync("start");
+        _env = File.ReadAllLines(Path.Combine(_state, "cluster.env"))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+    }
+
+    public Task StopAsync() => RunScriptAsync("stop");
+
+    /// <summary>SIGKILL: no goodbye to the cluster, as when a machine dies.</summary>
+    public async Task KillAsync(string name)
+    {
+        using var process = Process.GetProcessById(int.Parse(_env[$"{name.ToUpperInvariant()}_PID"], System.Globalization.CultureInfo.InvariantCulture));
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the process shuts down gracefully.</summary>
+    public async Task TerminateAsync(string name)
+    {
+        var pid = int.Parse(_env[$"{name.ToUpperInvariant()}_PID"], System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Process.GetProcessById(pid);
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_state, recursive: true);
+    }
+
+    private async Task RunScriptAsync(string command)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            ArgumentList = { ScriptPath(), command, _state },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["CONFIGURATION"] = BuildConfiguration() },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"local-cluster.sh {command} failed: {await output}{await errors}");
+        }
+    }
+
+    private static string BuildConfiguration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    private static string ScriptPath()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "deploy", "local-cluster.sh");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("deploy/local-cluster.sh not found");
+    }
+}
