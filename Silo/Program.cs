@@ -28,7 +28,9 @@ builder.UseOrleans(silo =>
         membership.ProbeTimeout = TimeSpan.FromSeconds(1);
         membership.NumMissedProbesLimit = 2;
         membership.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        // A silo whose table heartbeat is two periods old counts as dead: this is what lets a silo that
+        // starts after every other silo died join within seconds.
+        membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(3);
     });
     silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
     silo.AddChatGrains(configuration);

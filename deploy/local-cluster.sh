@@ -5,6 +5,9 @@
 #   deploy/local-cluster.sh start [STATE_DIR]   start everything, wait until both gateways are ready,
 #                                               print their URLs (also written to STATE_DIR/cluster.env)
 #   deploy/local-cluster.sh stop  [STATE_DIR]   stop every process by the PID it recorded
+#   deploy/local-cluster.sh start-silo NAME [STATE_DIR]
+#                                               start silo NAME (silo1, silo2, ...) again, joining the
+#                                               running cluster, e.g. after it was killed
 #
 # STATE_DIR (default .local-cluster) holds each process's PID, log and the Redis data. The silos and
 # gateways run from the build output of CONFIGURATION (default Release): build the solution first.
@@ -37,11 +40,40 @@ wait_ready() { # url
   return 1
 }
 
+silo_dll="$root/Silo/bin/$configuration/net10.0/OrleansChat.Silo.dll"
+gateway_dll="$root/Gateway/bin/$configuration/net10.0/OrleansChat.Gateway.dll"
+
+cluster_environment() { # redis port, cluster id
+  export ConnectionStrings__Redis="127.0.0.1:$1"
+  export Orleans__ClusterId="$2" Orleans__ServiceId="orleanschat-local"
+  export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1
+  export Logging__LogLevel__Default=Warning
+}
+
+start_silo() { # name
+  local gateway_port
+  gateway_port=$(free_port)
+  echo "$gateway_port" >"$state/$1.gateway-port"
+  Orleans__Endpoints__SiloPort=$(free_port) Orleans__Endpoints__GatewayPort=$gateway_port \
+    start_process "$1" dotnet "$silo_dll" --contentRoot "$root/Silo"
+}
+
+wait_silo() { # name: a silo opens its client gateway port once it has joined the cluster
+  local port
+  port=$(cat "$state/$1.gateway-port")
+  for _ in $(seq 1 120); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "silo $1 did not join the cluster; see $state/$1.log" >&2
+  return 1
+}
+
 start() {
   mkdir -p "$state/redis"
   state=$(cd "$state" && pwd)
-  local silo_dll="$root/Silo/bin/$configuration/net10.0/OrleansChat.Silo.dll"
-  local gateway_dll="$root/Gateway/bin/$configuration/net10.0/OrleansChat.Gateway.dll"
   for dll in "$silo_dll" "$gateway_dll"; do
     [[ -f $dll ]] || { echo "missing $dll: run 'dotnet build OrleansChat.sln -c $configuration' first" >&2; exit 1; }
   done
@@ -53,13 +85,9 @@ start() {
     --appendonly yes --appendfsync always --save ""
   until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
 
-  export ConnectionStrings__Redis="127.0.0.1:$redis_port"
-  export Orleans__ClusterId="$cluster_id" Orleans__ServiceId="orleanschat-local"
-  export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1
-  export Logging__LogLevel__Default=Warning
+  cluster_environment "$redis_port" "$cluster_id"
   for silo in silo1 silo2; do
-    Orleans__Endpoints__SiloPort=$(free_port) Orleans__Endpoints__GatewayPort=$(free_port) \
-      start_process "$silo" dotnet "$silo_dll" --contentRoot "$root/Silo"
+    start_silo "$silo"
   done
 
   local urls=()
@@ -72,12 +100,25 @@ start() {
 
   {
     echo "REDIS=127.0.0.1:$redis_port"
+    echo "CLUSTER_ID=$cluster_id"
     echo "GATEWAY1=${urls[0]}"
     echo "GATEWAY2=${urls[1]}"
     for name in redis silo1 silo2 gateway1 gateway2; do
       echo "${name^^}_PID=$(cat "$state/$name.pid")"
     done
   } >"$state/cluster.env"
+  cat "$state/cluster.env"
+}
+
+start_one_silo() { # name
+  local name=$1
+  state=$(cd "$state" && pwd)
+  # shellcheck disable=SC1091
+  source "$state/cluster.env"
+  cluster_environment "${REDIS##*:}" "$CLUSTER_ID"
+  start_silo "$name"
+  wait_silo "$name"
+  sed -i "s/^${name^^}_PID=.*/${name^^}_PID=$(cat "$state/$name.pid")/" "$state/cluster.env"
   cat "$state/cluster.env"
 }
 
@@ -102,5 +143,10 @@ stop() {
 case $command in
   start) start ;;
   stop) stop ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  start-silo)
+    [[ -n ${2:-} ]] || { echo "start-silo needs a name" >&2; exit 2; }
+    state=${3:-.local-cluster}
+    start_one_silo "$2"
+    ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

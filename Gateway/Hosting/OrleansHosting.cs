@@ -25,6 +25,9 @@ internal static class OrleansHosting
                 client.AddMemoryStreams(GroupStream.ProviderName, streams => streams.ConfigurePartitioning(ChatSiloBuilderExtensions.StreamQueueCount));
                 client.Services.AddSingleton<IClusterConnectionStatusObserver, ClusterReconnectionObserver>();
 
+                // Find silos that joined (or came back) within seconds rather than the default minute.
+                client.Configure<Orleans.Configuration.GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+
                 // A gateway may start before any silo is up (or while the cluster restarts): keep trying
                 // rather than exit; /readyz answers 503 meanwhile.
                 client.UseConnectionRetryFilter(async (_, cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Cli;
 
@@ -28,7 +29,7 @@ public sealed class CliProcess : IAsyncDisposable
             RedirectStandardError = true,
             Environment = { ["XDG_CONFIG_HOME"] = configHome, ["ORLEANSCHAT_URL"] = null },
         };
-        start.ArgumentList.Add(CliAssembly());
+        start.ArgumentList.Add(RepositoryPaths.OutputOf("Cli", "OrleansChat.Cli.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -88,23 +89,5 @@ public sealed class CliProcess : IAsyncDisposable
         }
 
         return string.Join('\n', all);
-    }
-
-    /// <summary>The CLI built next to this test assembly's configuration (Debug or Release).</summary>
-    private static string CliAssembly()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = testOutput.Name;
-        var configuration = testOutput.Parent!.Name;
-        for (var directory = testOutput; directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "Cli", "bin", configuration, framework, "OrleansChat.Cli.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("OrleansChat.Cli.dll not found; build the solution first");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Cluster;
 
@@ -28,13 +29,18 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts every process (again), keeping the Redis data of an earlier start.</summary>
     public async Task StartAgainAsync()
     {
-        await RunScriptAsync("start");
-        _env = File.ReadAllLines(Path.Combine(_state, "cluster.env"))
-            .Select(line => line.Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair[1]);
+        await RunScriptAsync("start", _state);
+        ReadEnvironment();
     }
 
-    public Task StopAsync() => RunScriptAsync("stop");
+    /// <summary>Starts one silo (again), joining the running cluster.</summary>
+    public async Task StartSiloAsync(string name)
+    {
+        await RunScriptAsync("start-silo", name, _state);
+        ReadEnvironment();
+    }
+
+    public Task StopAsync() => RunScriptAsync("stop", _state);
 
     /// <summary>SIGKILL: no goodbye to the cluster, as when a machine dies.</summary>
     public async Task KillAsync(string name)
@@ -60,15 +66,25 @@ public sealed class LocalCluster : IAsyncDisposable
         Directory.Delete(_state, recursive: true);
     }
 
-    private async Task RunScriptAsync(string command)
+    private void ReadEnvironment() =>
+        _env = File.ReadAllLines(Path.Combine(_state, "cluster.env"))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+
+    private static async Task RunScriptAsync(string command, params string[] args)
     {
         var start = new ProcessStartInfo("bash")
         {
-            ArgumentList = { ScriptPath(), command, _state },
+            ArgumentList = { RepositoryPaths.Path("deploy", "local-cluster.sh"), command },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["CONFIGURATION"] = BuildConfiguration() },
+            Environment = { ["CONFIGURATION"] = RepositoryPaths.Configuration },
         };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -77,21 +93,5 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"local-cluster.sh {command} failed: {await output}{await errors}");
         }
-    }
-
-    private static string BuildConfiguration() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-
-    private static string ScriptPath()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "deploy", "local-cluster.sh");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("deploy/local-cluster.sh not found");
     }
 }

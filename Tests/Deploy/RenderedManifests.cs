@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using OrleansChat.Tests.Infrastructure;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
@@ -13,7 +14,7 @@ public static class RenderedManifests
     {
         var start = new ProcessStartInfo("kubectl")
         {
-            ArgumentList = { "kustomize", Path.Combine(RepositoryRoot(), "deploy", "k8s") },
+            ArgumentList = { "kustomize", RepositoryPaths.Path("deploy", "k8s") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -42,18 +43,5 @@ public static class RenderedManifests
         }
 
         return objects;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "OrleansChat.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("repository root not found");
     }
 }

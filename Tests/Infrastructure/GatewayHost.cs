@@ -35,7 +35,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var args = new List<string>
         {
             "--urls=http://127.0.0.1:0",
-            $"--contentRoot={GatewayProjectDirectory()}",
+            $"--contentRoot={RepositoryPaths.Path("Gateway")}",
             $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
             $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
             // Every test user registers from 127.0.0.1; tests of the limit set their own.
@@ -61,19 +61,5 @@ public sealed class GatewayHost : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static string GatewayProjectDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "Gateway", "Gateway.csproj");
-            if (File.Exists(candidate))
-            {
-                return Path.GetDirectoryName(candidate)!;
-            }
-        }
-
-        throw new InvalidOperationException("Gateway project not found above " + AppContext.BaseDirectory);
     }
 }
