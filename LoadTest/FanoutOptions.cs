@@ -1,0 +1,14 @@
+namespace OrleansChat.LoadTest;
+
+internal sealed record FanoutOptions(
+    Uri Server,
+    int Sockets,
+    int Groups,
+    int PublishersPerGroup,
+    double RatePerPublisher,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    int MessageSize,
+    int SocketsPerUser,
+    int ConnectRate,
+    int? ServerPid);

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace OrleansChat.LoadTest;
+
+/// <summary>Counters shared by all sockets of a run; every update is lock-free.</summary>
+internal sealed class LoadStatistics
+{
+    private readonly ConcurrentDictionary<long, long> _publishTimestamps = new();
+    private long _published;
+    private long _acked;
+    private long _delivered;
+    private long _gaps;
+    private long _duplicates;
+    private long _outOfOrder;
+    private long _closed;
+
+    public LatencyHistogram Delivery { get; } = new();
+
+    public LatencyHistogram Ack { get; } = new();
+
+    public ConcurrentDictionary<string, long> Errors { get; } = new();
+
+    public bool Measuring { get; set; }
+
+    public long Published => Interlocked.Read(ref _published);
+
+    public long Acked => Interlocked.Read(ref _acked);
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public long Gaps => Interlocked.Read(ref _gaps);
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    public long OutOfOrder => Interlocked.Read(ref _outOfOrder);
+
+    public long ClosedByServer => Interlocked.Read(ref _closed);
+
+    public void RecordPublish(long id)
+    {
+        _publishTimestamps[id] = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _published);
+    }
+
+    public void RecordAck(long id)
+    {
+        if (_publishTimestamps.TryRemove(id, out var sent))
+        {
+            Interlocked.Increment(ref _acked);
+            if (Measuring)
+            {
+                Ack.Record(Stopwatch.GetElapsedTime(sent));
+            }
+        }
+    }
+
+    public void RecordError(string code)
+    {
+        Errors.AddOrUpdate(code, 1, (_, count) => count + 1);
+    }
+
+    public void RecordDelivery(TimeSpan latency)
+    {
+        Interlocked.Increment(ref _delivered);
+        Delivery.Record(latency);
+    }
+
+    public void RecordGap(long missing) => Interlocked.Add(ref _gaps, missing);
+
+    public void RecordDuplicateOrReordered(bool reordered) => Interlocked.Increment(ref reordered ? ref _outOfOrder : ref _duplicates);
+
+    public void RecordClosed() => Interlocked.Increment(ref _closed);
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace OrleansChat.LoadTest;
+
+/// <summary>Opens many sockets at a given rate, each authenticated and joined to its group.</summary>
+internal static class SocketFleet
+{
+    public static async Task<(List<LoadSocket> Sockets, int Errors)> ConnectAsync(
+        Uri server, int count, int perSecond, LoadStatistics statistics, Func<int, (string Token, string Group)> assignment, CancellationToken cancellationToken)
+    {
+        var address = Client.ChatSocket.WebSocketAddress(server);
+        var sockets = new LoadSocket?[count];
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (index, ct) =>
+        {
+            var due = TimeSpan.FromSeconds(index / (double)perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed, ct);
+            }
+
+            var (token, group) = assignment(index);
+            var socket = new LoadSocket(statistics) { Group = group, StartSeq = 0 };
+            try
+            {
+                await socket.ConnectAsync(address, ct);
+                if (await socket.RequestAsync($$"""{"type":"auth","token":"{{token}}"}""", ct)
+                    && await socket.RequestAsync($$"""{"type":"join","group":"{{group}}"}""", ct))
+                {
+                    sockets[index] = socket;
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or TimeoutException)
+            {
+            }
+
+            Interlocked.Increment(ref errors);
+            await socket.DisposeAsync();
+        });
+        return (sockets.OfType<LoadSocket>().ToList(), errors);
+    }
+}
