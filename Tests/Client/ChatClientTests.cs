@@ -33,9 +33,9 @@ public sealed class ChatClientTests(GatewayFixture fixture)
         Assert.True(login.ExpiresAt > DateTimeOffset.UtcNow);
         Assert.Equal(0, joined.LastSeq);
         Assert.Equal(1, published.Seq);
-        var received = await NextAsync<MessageReceived>(bob);
+        var received = await bob.NextEventAsync<MessageReceived>(timeout: ChatSocketTestExtensions.Timeout);
         Assert.Equal((group, 1L, aliceName, "hi bob", published.Ts, "m-1"), (received.Group, received.Seq, received.From, received.Text, received.Ts, received.ClientMsgId));
-        Assert.Equal(bobName, (await NextAsync<UserTyping>(alice)).User);
+        Assert.Equal(bobName, (await alice.NextEventAsync<UserTyping>(timeout: ChatSocketTestExtensions.Timeout)).User);
         Assert.Equal([aliceName, bobName], (await alice.MembersAsync(group)).Select(m => m.Username).Order(StringComparer.OrdinalIgnoreCase));
         Assert.Equal([new GroupInfo(group, 1)], await bob.GroupsAsync());
         var history = await bob.HistoryAsync(group, after: 0);
@@ -80,17 +80,5 @@ public sealed class ChatClientTests(GatewayFixture fixture)
 
         Assert.Equal("pong", (await viaHttp.RequestAsync(new { type = "ping" })).GetProperty("type").GetString());
         Assert.Equal("pong", (await viaWs.RequestAsync(new { type = "ping" })).GetProperty("type").GetString());
-    }
-
-    internal static async Task<T> NextAsync<T>(ChatClient client)
-        where T : ChatEvent
-    {
-        while (true)
-        {
-            if (await client.Events.ReadAsync().AsTask().WaitAsync(ChatSocketTestExtensions.Timeout) is T match)
-            {
-                return match;
-            }
-        }
     }
 }

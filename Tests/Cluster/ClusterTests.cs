@@ -30,7 +30,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(["from gateway 1", "from gateway 2"], await TextsAsync(bob.Client, 2));
         Assert.Equal(["from gateway 1", "from gateway 2"], await TextsAsync(alice.Client, 2));
         await bob.Client.DisposeAsync();
-        var offline = await NextAsync<PresenceChanged>(alice.Client, p => p.Status == "offline");
+        var offline = await alice.Client.NextEventAsync<PresenceChanged>(p => p.Status == "offline");
         Assert.Equal(bob.Name, offline.User);
     }
 
@@ -98,7 +98,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
 
         await _cluster.KillAsync("gateway2");
-        var offline = await NextAsync<PresenceChanged>(alice.Client, p => p.Status == "offline" && p.User == bob.Name, TimeSpan.FromSeconds(45));
+        var offline = await alice.Client.NextEventAsync<PresenceChanged>(p => p.Status == "offline" && p.User == bob.Name, TimeSpan.FromSeconds(45));
 
         Assert.Equal(group, offline.Group);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"offline after {clock.Elapsed}");
@@ -205,7 +205,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var seqs = lastSeqs.Keys.ToDictionary(group => group, _ => new List<long>());
         while (seqs.Any(entry => entry.Value.Count == 0 || entry.Value[^1] < lastSeqs[entry.Key]))
         {
-            var message = await NextAsync<MessageReceived>(client, _ => true, Patience);
+            var message = await client.NextEventAsync<MessageReceived>(_ => true, Patience);
             seqs[message.Group].Add(message.Seq);
         }
 
@@ -217,24 +217,12 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var texts = new List<string>();
         while (texts.Count < count)
         {
-            texts.Add((await NextAsync<MessageReceived>(client, _ => true)).Text);
+            texts.Add((await client.NextEventAsync<MessageReceived>(_ => true)).Text);
         }
 
         return texts;
     }
 
-    private static async Task<T> NextAsync<T>(ChatClient client, Func<T, bool> match, TimeSpan? timeout = null)
-        where T : ChatEvent
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            if (await client.Events.ReadAsync(deadline.Token) is T candidate && match(candidate))
-            {
-                return candidate;
-            }
-        }
-    }
 
     private static Task<ClusterUser> UserAsync(Uri gateway, string group) => UserAsync(gateway, [group]);
 
