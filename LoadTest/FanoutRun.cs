@@ -37,7 +37,7 @@ internal sealed class FanoutRun(FanoutOptions options)
         await Task.Delay(options.Warmup, cancellationToken);
         foreach (var socket in sockets)
         {
-            socket.MeasureAfterSeq = socket.LastSeq;
+            socket.BeginMeasuring();
         }
 
         var cpuBefore = server?.CpuSeconds ?? 0;
@@ -50,7 +50,7 @@ internal sealed class FanoutRun(FanoutOptions options)
         var cpuSeconds = (server?.CpuSeconds ?? 0) - cpuBefore;
 
         var finalSeqs = await FinalSeqsAsync(tokens, cancellationToken);
-        await DrainAsync(sockets, finalSeqs, TimeSpan.FromSeconds(10));
+        await DrainAsync(sockets, finalSeqs, _statistics, TimeSpan.FromSeconds(10));
         var expected = sockets.Sum(s => Math.Max(0, finalSeqs[s.Group] - s.MeasureAfterSeq));
         var delivered = _statistics.Delivered;
         var result = new
@@ -142,10 +142,11 @@ internal sealed class FanoutRun(FanoutOptions options)
         return seqs;
     }
 
-    private static async Task DrainAsync(List<LoadSocket> sockets, Dictionary<string, long> finalSeqs, TimeSpan timeout)
+    /// <summary>Waits (up to the timeout) for the last message to reach every socket and every ack to arrive.</summary>
+    private static async Task DrainAsync(List<LoadSocket> sockets, Dictionary<string, long> finalSeqs, LoadStatistics statistics, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout && sockets.Any(s => s.LastSeq < finalSeqs[s.Group]))
+        while (deadline.Elapsed < timeout && (sockets.Any(s => s.LastSeq < finalSeqs[s.Group]) || statistics.Acked + statistics.Errors.Values.Sum() < statistics.Published))
         {
             await Task.Delay(50);
         }

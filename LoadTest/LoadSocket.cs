@@ -17,6 +17,7 @@ internal sealed class LoadSocket : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _setupReplies = new();
     private readonly LoadStatistics _statistics;
+    private readonly Lock _seqLock = new();
     private long _nextSetupId = 1_000_000_000;
     private Task _receiving = Task.CompletedTask;
 
@@ -27,8 +28,8 @@ internal sealed class LoadSocket : IAsyncDisposable
     /// <summary>The group's seq when this socket joined; messages above it are expected here.</summary>
     public long StartSeq { get; set; }
 
-    /// <summary>Messages with seq at or below this were sent before measuring began and are not counted.</summary>
-    public long MeasureAfterSeq { get; set; } = long.MaxValue;
+    /// <summary>Messages with seq at or below this arrived before measuring began and are not counted.</summary>
+    public long MeasureAfterSeq { get; private set; } = long.MaxValue;
 
     public long LastSeq { get; private set; }
 
@@ -167,7 +168,24 @@ internal sealed class LoadSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>Counts every message after the last one received so far, atomically with the receive path.</summary>
+    public void BeginMeasuring()
+    {
+        lock (_seqLock)
+        {
+            MeasureAfterSeq = Math.Max(LastSeq, StartSeq);
+        }
+    }
+
     private void OnMessage(long seq, long sentTimestamp)
+    {
+        lock (_seqLock)
+        {
+            Track(seq, sentTimestamp);
+        }
+    }
+
+    private void Track(long seq, long sentTimestamp)
     {
         if (seq <= StartSeq)
         {

@@ -52,7 +52,7 @@ internal static class AccountEndpoints
 
         try
         {
-            return await action(credentials);
+            return await RejectedCallRetry.RunAsync(() => action(credentials));
         }
         catch (Exception ex)
         {

@@ -26,7 +26,7 @@ internal sealed class RequestHandler(
         byte[] reply;
         try
         {
-            reply = await DispatchAsync(connection, request);
+            reply = await RejectedCallRetry.RunAsync(() => DispatchAsync(connection, request));
         }
         catch (Exception ex)
         {
@@ -34,6 +34,10 @@ internal sealed class RequestHandler(
             if (code == ChatErrorCode.Internal)
             {
                 logger.LogError(ex, "Request {Type} failed", request.GetType().Name);
+            }
+            else if (code == ChatErrorCode.Unavailable)
+            {
+                logger.LogWarning(ex, "Request {Type} failed: the cluster did not answer", request.GetType().Name);
             }
 
             connection.Send(ServerFrames.Error(request.Id, code, message));

@@ -111,7 +111,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var group = Unique.Name("g");
         await using var writer = await UserAsync(_cluster.Gateway1, group);
         var stopping = Task.CompletedTask;
-        var failures = 0;
+        var failures = new List<string>();
 
         for (var i = 0; i < 60; i++)
         {
@@ -124,14 +124,14 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 await writer.Client.PublishAsync(group, $"m{i}");
             }
-            catch (ChatErrorException)
+            catch (ChatErrorException ex)
             {
-                failures++;
+                failures.Add($"m{i}: {ex.Code}: {ex.Message}");
             }
         }
 
         await stopping;
-        Assert.Equal(0, failures);
+        Assert.Empty(failures);
     }
 
     [Fact]
