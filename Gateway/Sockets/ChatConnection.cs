@@ -25,9 +25,9 @@ internal sealed class ChatConnection : IDisposable
         {
             TokenLimit = options.RequestBurst,
             TokensPerPeriod = options.RequestsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            ReplenishmentPeriod = RequestPermitReplenisher.Period,
             QueueLimit = 0,
-            AutoReplenishment = true,
+            AutoReplenishment = false,
         });
     }
 
@@ -42,7 +42,8 @@ internal sealed class ChatConnection : IDisposable
     public UserIdentity? User { get; private set; }
 
     /// <summary>The groups whose feeds this socket is attached to; maintained by <see cref="Fanout.GroupFeeds"/>.</summary>
-    public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
+    /// <remarks>Sized for a handful of groups: the default tables would outweigh the rest of an idle socket.</remarks>
+    public ConcurrentDictionary<string, byte> Groups { get; } = new(concurrencyLevel: 1, capacity: 1, StringComparer.Ordinal);
 
     /// <summary>Set once the socket has closed, under the feeds' lock, so no late callback attaches it again.</summary>
     public bool IsReleased { get; set; }
@@ -54,6 +55,8 @@ internal sealed class ChatConnection : IDisposable
         using var lease = _rateLimiter.AttemptAcquire();
         return lease.IsAcquired;
     }
+
+    public void ReplenishRequestPermits() => _rateLimiter.TryReplenish();
 
     public void SetUser(UserIdentity user) => User = user;
 

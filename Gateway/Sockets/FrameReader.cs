@@ -4,18 +4,30 @@ using System.Text.Unicode;
 
 namespace OrleansChat.Gateway.Sockets;
 
-/// <summary>Reads whole messages, enforcing the frame size limit and the text-only, UTF-8-only rules.</summary>
+/// <summary>
+/// Reads whole messages, enforcing the frame size limit and the text-only, UTF-8-only rules. Between
+/// messages it holds no buffer: it waits with a zero-byte read and rents one only once a message
+/// arrives, so an idle socket costs no buffer memory.
+/// </summary>
 internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDisposable
 {
     private const int InitialBufferBytes = 4096;
     private byte[]? _buffer;
 
+    /// <summary>Reads the next message; the payload of the previous one is no longer valid afterwards.</summary>
     public async Task<IncomingFrame> ReadAsync(CancellationToken cancellationToken)
     {
+        ReturnBuffer();
+        var header = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (Classify(header) is { } early)
+        {
+            return early;
+        }
+
         var length = 0;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         while (true)
         {
-            _buffer ??= ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
             if (length == _buffer.Length)
             {
                 Grow();
@@ -25,11 +37,6 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return new IncomingFrame(IncomingFrameKind.Closed);
-            }
-
-            if (result.MessageType == WebSocketMessageType.Binary)
-            {
-                return new IncomingFrame(IncomingFrameKind.Binary);
             }
 
             length += result.Count;
@@ -48,7 +55,18 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
         }
     }
 
-    public void Dispose()
+    public void Dispose() => ReturnBuffer();
+
+    /// <summary>What the zero-byte read already tells: a close, a binary message or an empty text message.</summary>
+    private static IncomingFrame? Classify(ValueWebSocketReceiveResult header) => header.MessageType switch
+    {
+        WebSocketMessageType.Close => new IncomingFrame(IncomingFrameKind.Closed),
+        WebSocketMessageType.Binary => new IncomingFrame(IncomingFrameKind.Binary),
+        _ when header.EndOfMessage => new IncomingFrame(IncomingFrameKind.Text, ReadOnlyMemory<byte>.Empty),
+        _ => null,
+    };
+
+    private void ReturnBuffer()
     {
         if (_buffer is not null)
         {

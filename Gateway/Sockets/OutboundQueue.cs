@@ -1,22 +1,26 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 
 namespace OrleansChat.Gateway.Sockets;
 
 /// <summary>
-/// A socket's outgoing frames, written by one task so that fan-out never waits on a slow client. The
-/// bytes waiting here are bounded; a client that lets them pile up past the bound is closed with 1013.
+/// A socket's outgoing frames, written by one writer at a time so that fan-out never waits on a slow
+/// client. The writer runs only while frames are waiting: an idle socket holds no task, no channel and
+/// no buffer. The bytes waiting are bounded; a client that lets them pile up past the bound is closed
+/// with 1013.
 /// </summary>
-internal sealed class OutboundQueue
+internal sealed class OutboundQueue : IThreadPoolWorkItem
 {
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
     private readonly WebSocket _socket;
     private readonly long _maxQueuedBytes;
     private readonly TimeSpan _closeTimeout;
-    private readonly Channel<byte[]> _frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _lock = new();
+    private readonly Queue<byte[]> _frames = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _queuedBytes;
-    private int _closeRequested;
+    private bool _writing;
+    private volatile bool _closeRequested;
     private WebSocketCloseStatus _closeStatus;
     private string _closeReason = "";
 
@@ -25,28 +29,34 @@ internal sealed class OutboundQueue
         _socket = socket;
         _maxQueuedBytes = maxQueuedBytes;
         _closeTimeout = closeTimeout;
-        Completion = WriteFramesAsync();
     }
 
-    public Task Completion { get; }
+    /// <summary>Completes once the close frame has been sent after a close was requested (or the client is gone).</summary>
+    public Task Completion => _completion.Task;
 
-    public bool IsClosing => Volatile.Read(ref _closeRequested) != 0;
+    public bool IsClosing => _closeRequested;
 
     /// <summary>Queues a frame; false when the socket is closing. The same array may go to many sockets.</summary>
     public bool Send(byte[] frame)
     {
-        if (IsClosing)
+        lock (_lock)
         {
-            return false;
-        }
+            if (_closeRequested)
+            {
+                return false;
+            }
 
-        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _maxQueuedBytes)
-        {
-            Close(TryAgainLater, "too far behind; reconnect and catch up with history");
-            return false;
-        }
+            _queuedBytes += frame.Length;
+            if (_queuedBytes > _maxQueuedBytes)
+            {
+                RequestCloseLocked(TryAgainLater, "too far behind; reconnect and catch up with history");
+                return false;
+            }
 
-        return _frames.Writer.TryWrite(frame);
+            _frames.Enqueue(frame);
+            StartWriterLocked();
+            return true;
+        }
     }
 
     /// <summary>
@@ -55,30 +65,63 @@ internal sealed class OutboundQueue
     /// </summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
-        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        lock (_lock)
+        {
+            RequestCloseLocked(status, reason);
+        }
+    }
+
+    private void RequestCloseLocked(WebSocketCloseStatus status, string reason)
+    {
+        if (_closeRequested)
         {
             return;
         }
 
+        _closeRequested = true;
         _closeStatus = status;
         _closeReason = reason;
-        _frames.Writer.TryComplete();
+        if (status == TryAgainLater)
+        {
+            _frames.Clear();
+        }
+
+        StartWriterLocked();
         _ = AbortIfStillOpenAfter(_closeTimeout);
     }
 
-    private async Task WriteFramesAsync()
+    /// <summary>Starts the writer on the thread pool unless it is running: fan-out never writes inline.</summary>
+    private void StartWriterLocked()
+    {
+        if (_writing)
+        {
+            return;
+        }
+
+        _writing = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>The writer's start on the thread pool; queueing the queue itself allocates nothing per frame.</summary>
+    void IThreadPoolWorkItem.Execute() => _ = WriteQueuedAsync();
+
+    private async Task WriteQueuedAsync()
     {
         try
         {
-            await foreach (var frame in _frames.Reader.ReadAllAsync())
+            bool closing;
+            while (NextFrame(out closing) is { } frame)
             {
-                if (_closeStatus == TryAgainLater)
-                {
-                    break;
-                }
-
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
+                lock (_lock)
+                {
+                    _queuedBytes -= frame.Length;
+                }
+            }
+
+            if (!closing)
+            {
+                return;
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -88,7 +131,33 @@ internal sealed class OutboundQueue
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The client went away; the receive loop notices and cleans up.
+            // The client went away; the receive loop notices and cleans up. Nothing more is sent.
+            lock (_lock)
+            {
+                _closeRequested = true;
+                _frames.Clear();
+            }
+        }
+
+        _completion.TrySetResult();
+    }
+
+    /// <summary>
+    /// The next frame to write, or null once the queue is empty: then the writer either stops (a later
+    /// Send starts a new one) or, when a close was requested, goes on to send the close frame.
+    /// </summary>
+    private byte[]? NextFrame(out bool closing)
+    {
+        lock (_lock)
+        {
+            closing = _closeRequested;
+            if (_frames.TryDequeue(out var frame))
+            {
+                return frame;
+            }
+
+            _writing = closing;
+            return null;
         }
     }
 

@@ -57,6 +57,17 @@ public sealed class SocketLimitsTests
     }
 
     [Fact]
+    public async Task RateLimitedSocket_IsServedAgainOnceTheBucketRefills()
+    {
+        await using var host = await GatewayHost.StartAsync(("Gateway:RequestsPerSecond", "2"), ("Gateway:RequestBurst", "2"));
+        await using var socket = await host.ConnectAsync();
+        var burst = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => socket.RequestAsync(new { type = "ping" })));
+        Assert.Contains(burst, r => r.Type() == "error" && r.Str("code") == "rate_limited");
+
+        await Eventually.TrueAsync(async () => (await socket.RequestAsync(new { type = "ping" })).Type() == "pong", "the bucket refills");
+    }
+
+    [Fact]
     public async Task RegistrationsAndLoginsBeyondTheAddressBucket_RateLimited()
     {
         await using var host = await GatewayHost.StartAsync(("Gateway:AccountAttemptsPerSecond", "1"), ("Gateway:AccountAttemptBurst", "2"));
