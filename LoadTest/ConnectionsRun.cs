@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace OrleansChat.LoadTest;
 
 /// <summary>Idle density: N authenticated sockets, each in one group, held open; reports connect rate and memory per socket.</summary>
-internal sealed class ConnectionsRun(Uri server, int sockets, int groups, int socketsPerUser, int connectRate, TimeSpan hold, int? serverPid)
+internal sealed class ConnectionsRun(IReadOnlyList<Uri> servers, int sockets, int groups, int socketsPerUser, int connectRate, TimeSpan hold, int? serverPid)
 {
     public async Task<object> RunAsync(CancellationToken cancellationToken)
     {
         var prefix = $"lc{Random.Shared.Next(100_000, 999_999)}";
         var users = (sockets + socketsPerUser - 1) / socketsPerUser;
         Console.Error.WriteLine($"creating {users} users in {groups} groups");
-        var tokens = await Accounts.PrepareAsync(server, prefix, users, groups, cancellationToken);
+        var tokens = await Accounts.PrepareAsync(servers[0], prefix, users, groups, cancellationToken);
         var process = serverPid is { } pid ? new ServerProcess(pid) : null;
         GC.Collect();
         var rssBefore = process?.RssBytes ?? 0;
@@ -18,7 +18,7 @@ internal sealed class ConnectionsRun(Uri server, int sockets, int groups, int so
         Console.Error.WriteLine($"connecting {sockets} sockets at up to {connectRate}/s");
         var statistics = new LoadStatistics();
         var clock = Stopwatch.StartNew();
-        var (open, errors) = await SocketFleet.ConnectAsync(server, sockets, connectRate, statistics, socket =>
+        var (open, errors) = await SocketFleet.ConnectAsync(servers, sockets, connectRate, statistics, socket =>
             (tokens[socket / socketsPerUser], Accounts.GroupName(prefix, socket / socketsPerUser % groups)), cancellationToken);
         var connectSeconds = clock.Elapsed.TotalSeconds;
         await Task.Delay(hold, cancellationToken);

@@ -1,7 +1,7 @@
 namespace OrleansChat.LoadTest;
 
 internal sealed record FanoutOptions(
-    Uri Server,
+    IReadOnlyList<Uri> Servers,
     int Sockets,
     int Groups,
     int PublishersPerGroup,

@@ -17,13 +17,13 @@ internal sealed class FanoutRun(FanoutOptions options)
     {
         var users = (options.Sockets + options.SocketsPerUser - 1) / options.SocketsPerUser;
         Progress($"creating {users} users in {options.Groups} groups");
-        var tokens = await Accounts.PrepareAsync(options.Server, _prefix, users, options.Groups, cancellationToken);
+        var tokens = await Accounts.PrepareAsync(options.Servers[0], _prefix, users, options.Groups, cancellationToken);
         var server = options.ServerPid is { } pid ? new ServerProcess(pid) : null;
         var rssBefore = server?.RssBytes ?? 0;
 
         Progress($"connecting {options.Sockets} sockets at {options.ConnectRate}/s");
         var connect = Stopwatch.StartNew();
-        var (sockets, connectErrors) = await SocketFleet.ConnectAsync(options.Server, options.Sockets, options.ConnectRate, _statistics, socket =>
+        var (sockets, connectErrors) = await SocketFleet.ConnectAsync(options.Servers, options.Sockets, options.ConnectRate, _statistics, socket =>
             (tokens[socket / options.SocketsPerUser], Accounts.GroupName(_prefix, socket / options.SocketsPerUser % options.Groups)), cancellationToken);
         var connectSeconds = connect.Elapsed.TotalSeconds;
         var rssConnected = server?.RssBytes ?? 0;
@@ -131,7 +131,7 @@ internal sealed class FanoutRun(FanoutOptions options)
         var seqs = new Dictionary<string, long>();
         for (var group = 0; group < options.Groups && group < tokens.Length; group++)
         {
-            await using var client = await ChatClient.ConnectAsync(options.Server, new ChatClientOptions { Reconnect = false }, cancellationToken);
+            await using var client = await ChatClient.ConnectAsync(options.Servers[0], new ChatClientOptions { Reconnect = false }, cancellationToken);
             await client.AuthenticateAsync(tokens[group], cancellationToken);
             foreach (var info in await client.GroupsAsync(cancellationToken))
             {

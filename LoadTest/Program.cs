@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using OrleansChat.LoadTest;
 
-var url = new Option<string>("--url") { Description = "Server address", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+var url = new Option<string>("--url") { Description = "Server address; several, comma-separated, share the sockets round-robin", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
 var sockets = new Option<int>("--sockets") { Description = "Sockets to open", DefaultValueFactory = _ => 200 };
 var groups = new Option<int>("--groups") { Description = "Groups the sockets spread over", DefaultValueFactory = _ => 4 };
 var publishers = new Option<int>("--publishers-per-group") { Description = "Publishing sockets per group", DefaultValueFactory = _ => 1 };
@@ -19,7 +19,7 @@ var fanout = new Command("fanout", "Publish into groups and measure delivery") {
 fanout.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FanoutOptions(
-        new Uri(parse.GetValue(url)!), parse.GetValue(sockets), parse.GetValue(groups), parse.GetValue(publishers), parse.GetValue(rate),
+        Servers(parse.GetValue(url)!), parse.GetValue(sockets), parse.GetValue(groups), parse.GetValue(publishers), parse.GetValue(rate),
         TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(size),
         parse.GetValue(perUser), parse.GetValue(connectRate), parse.GetValue(serverPid));
     Print(await new FanoutRun(options).RunAsync(cancellationToken));
@@ -27,7 +27,7 @@ fanout.SetAction(async (parse, cancellationToken) =>
 
 var connections = new Command("connections", "Hold idle authenticated sockets and measure connect rate and memory") { url, sockets, groups, perUser, connectRate, serverPid, hold };
 connections.SetAction(async (parse, cancellationToken) => Print(await new ConnectionsRun(
-    new Uri(parse.GetValue(url)!), parse.GetValue(sockets), parse.GetValue(groups), parse.GetValue(perUser), parse.GetValue(connectRate),
+    Servers(parse.GetValue(url)!), parse.GetValue(sockets), parse.GetValue(groups), parse.GetValue(perUser), parse.GetValue(connectRate),
     TimeSpan.FromSeconds(parse.GetValue(hold)), parse.GetValue(serverPid)).RunAsync(cancellationToken)));
 
 var listen = new Option<string>("--urls") { Description = "Where the yardstick listens", DefaultValueFactory = _ => "http://127.0.0.1:5300" };
@@ -36,5 +36,7 @@ yardstick.SetAction((parse, cancellationToken) => Yardstick.RunAsync(parse.GetVa
 
 var root = new RootCommand("OrleansChat load generator and yardstick") { fanout, connections, yardstick };
 return await root.Parse(args).InvokeAsync();
+
+static Uri[] Servers(string urls) => [.. urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))];
 
 static void Print(object result) => Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

@@ -2,13 +2,13 @@ using System.Diagnostics;
 
 namespace OrleansChat.LoadTest;
 
-/// <summary>Opens many sockets at a given rate, each authenticated and joined to its group.</summary>
+/// <summary>Opens many sockets at a given rate, each authenticated and joined to its group, spread over the servers.</summary>
 internal static class SocketFleet
 {
     public static async Task<(List<LoadSocket> Sockets, int Errors)> ConnectAsync(
-        Uri server, int count, int perSecond, LoadStatistics statistics, Func<int, (string Token, string Group)> assignment, CancellationToken cancellationToken)
+        IReadOnlyList<Uri> servers, int count, int perSecond, LoadStatistics statistics, Func<int, (string Token, string Group)> assignment, CancellationToken cancellationToken)
     {
-        var address = Client.ChatSocket.WebSocketAddress(server);
+        var addresses = servers.Select(Client.ChatSocket.WebSocketAddress).ToArray();
         var sockets = new LoadSocket?[count];
         var errors = 0;
         var clock = Stopwatch.StartNew();
@@ -24,7 +24,7 @@ internal static class SocketFleet
             var socket = new LoadSocket(statistics) { Group = group, StartSeq = 0 };
             try
             {
-                await socket.ConnectAsync(address, ct);
+                await socket.ConnectAsync(addresses[index % addresses.Length], ct);
                 if (await socket.RequestAsync($$"""{"type":"auth","token":"{{token}}"}""", ct)
                     && await socket.RequestAsync($$"""{"type":"join","group":"{{group}}"}""", ct))
                 {

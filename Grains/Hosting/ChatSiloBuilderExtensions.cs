@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using OrleansChat.Groups;
 using OrleansChat.Users;
 using StackExchange.Redis;
@@ -29,6 +30,11 @@ public static class ChatSiloBuilderExtensions
             silo.AddRedisGrainStorage(StorageNames.Chat, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             silo.AddRedisGrainStorage(StorageNames.PubSub, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         }
+
+        // Orleans' binary serializer for grain state rather than the default Newtonsoft JSON: every publish
+        // rewrites the group's head page, and as JSON that made the gateway allocate about 1.3 KB per delivery
+        // (see docs/benchmarks.md), with the garbage collections that follow.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
 
         silo.AddMemoryStreams(GroupStream.ProviderName, streams =>
         {

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The benchmarks of docs/benchmarks.md, each run RUNS times against a fresh server on free ports.
+#
+#   bench/run.sh SCENARIO [RUNS]
+#
+#   fanout        embedded gateway, memory storage: 2,000 sockets in 20 groups, one publisher per group
+#   fanout-redis  the same with Redis storage (a local redis-server, appendfsync everysec)
+#   yardstick     the same load against the bare Kestrel broadcast server in LoadTest/
+#   large-group   5,000 sockets in one group, 20 messages/s
+#   idle          10,000 idle authenticated sockets, each in one group
+#   cluster       the fanout load spread over the two gateways of deploy/local-cluster.sh (two silos, Redis)
+#
+# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). Extra environment
+# for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). Each run's JSON goes to
+# stdout, one line per run; a summary with medians goes to stderr. Build first:
+# dotnet build OrleansChat.sln -c Release
+set -euo pipefail
+
+scenario=${1:?usage: bench/run.sh SCENARIO [RUNS]}
+runs=${2:-3}
+rate=${RATE:-50}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=Release/net10.0
+load_tool=(dotnet "$root/LoadTest/bin/$bin/OrleansChat.LoadTest.dll")
+work=$(mktemp -d)
+server_pid=""
+redis_pid=""
+trap 'stop_server; stop_redis; rm -rf "$work"' EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for() { # url
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.2
+  done
+  echo "$1 did not answer; see $work/server.log" >&2
+  exit 1
+}
+
+start_gateway() { # extra gateway arguments...
+  local port
+  port=$(free_port)
+  url="http://127.0.0.1:$port"
+  # shellcheck disable=SC2086
+  env ${SERVER_ENV:-} dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
+    --Orleans:Endpoints:SiloPort="$(free_port)" --Logging:LogLevel:Default=Warning \
+    --Gateway:RequestsPerSecond=100000 --Gateway:RequestBurst=100000 \
+    --Gateway:AccountAttemptsPerSecond=100000 --Gateway:AccountAttemptBurst=100000 "$@" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  wait_for "$url/readyz"
+}
+
+start_yardstick() {
+  url="http://127.0.0.1:$(free_port)"
+  "${load_tool[@]}" yardstick --urls "$url" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  wait_for "$url"
+}
+
+stop_server() {
+  if [[ -n $server_pid ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+
+start_redis() {
+  local port
+  port=$(free_port)
+  mkdir -p "$work/redis"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync everysec --save "" >"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
+  redis="127.0.0.1:$port"
+}
+
+stop_redis() {
+  if [[ -n $redis_pid ]]; then
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+    redis_pid=""
+  fi
+}
+
+fanout() { # url, then extra load tool arguments
+  local target=$1
+  shift
+  "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log"
+}
+
+fanout_load=(--sockets 2000 --groups 20 --rate "$rate" --connect-rate 1000)
+
+run_once() {
+  case $scenario in
+    fanout)
+      start_gateway
+      fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
+      stop_server ;;
+    fanout-redis)
+      start_redis
+      start_gateway --ConnectionStrings:Redis="$redis"
+      fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
+      stop_server
+      stop_redis ;;
+    yardstick)
+      start_yardstick
+      fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
+      stop_server ;;
+    large-group)
+      start_gateway
+      fanout "$url" --sockets 5000 --groups 1 --rate 20 --connect-rate 2000 --server-pid "$server_pid"
+      stop_server ;;
+    idle)
+      start_gateway
+      "${load_tool[@]}" connections --url "$url" --sockets 10000 --groups 100 --sockets-per-user 10 \
+        --connect-rate 2500 --hold 5 --server-pid "$server_pid" 2>"$work/load.log"
+      stop_server ;;
+    cluster)
+      # The gateways inherit this environment: the same raised limits as start_gateway.
+      Gateway__RequestsPerSecond=100000 Gateway__RequestBurst=100000 \
+        Gateway__AccountAttemptsPerSecond=100000 Gateway__AccountAttemptBurst=100000 \
+        "$root/deploy/local-cluster.sh" start "$work/cluster" >/dev/null
+      # shellcheck disable=SC1091
+      source "$work/cluster/cluster.env"
+      fanout "$GATEWAY1,$GATEWAY2" "${fanout_load[@]}"
+      "$root/deploy/local-cluster.sh" stop "$work/cluster" ;;
+    *)
+      echo "unknown scenario $scenario" >&2
+      exit 2 ;;
+  esac
+}
+
+for _ in $(seq 1 "$runs"); do
+  run_once | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))' | tee -a "$work/results.jsonl"
+done
+
+python3 - "$work/results.jsonl" >&2 <<'PY'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+def median(path):
+    values = []
+    for run in runs:
+        value = run
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, (int, float)):
+            values.append(value)
+    return statistics.median(values) if values else None
+keys = ["deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
+        "ackLatencyMs.p50", "ackLatencyMs.p99", "connectsPerSecond", "server.rssPerSocketKiB",
+        "server.cpuSecondsWhileMeasuring"]
+print(f"{len(runs)} runs, medians: " + ", ".join(f"{k}={median(k)}" for k in keys if median(k) is not None))
+# Any lost, duplicated or reordered delivery is a bug, so these are totals over all runs, not medians.
+totals = {k: sum(run.get(k, 0) for run in runs) for k in ["lost", "duplicates", "outOfOrder", "gaps", "connectErrors"]}
+print("totals over all runs: " + ", ".join(f"{k}={v}" for k, v in totals.items()))
+PY
