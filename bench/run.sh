@@ -5,6 +5,8 @@
 #
 #   fanout        embedded gateway, memory storage: 2,000 sockets in 20 groups, one publisher per group
 #   fanout-redis  the same with Redis storage (a local redis-server, appendfsync everysec)
+#   ack-redis     Redis storage, 1,000 publishes/s (20 groups x 50/s) with four sockets per group, so the
+#                 publish-to-ack time is measured without the 100,000 deliveries/s fan-out competing for the cores
 #   yardstick     the same load against the bare Kestrel broadcast server in LoadTest/
 #   large-group   5,000 sockets in one group, 20 messages/s
 #   idle          10,000 idle authenticated sockets, each in one group
@@ -104,6 +106,12 @@ run_once() {
       start_redis
       start_gateway --ConnectionStrings:Redis="$redis"
       fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
+      stop_server
+      stop_redis ;;
+    ack-redis)
+      start_redis
+      start_gateway --ConnectionStrings:Redis="$redis"
+      fanout "$url" --sockets 80 --groups 20 --sockets-per-user 1 --rate "$rate" --connect-rate 1000 --server-pid "$server_pid"
       stop_server
       stop_redis ;;
     yardstick)
