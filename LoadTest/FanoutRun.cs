@@ -41,6 +41,7 @@ internal sealed class FanoutRun(FanoutOptions options)
         }
 
         var cpuBefore = server?.CpuSeconds ?? 0;
+        Progress($"measuring for {options.Duration.TotalSeconds} s");
         _statistics.Measuring = true;
         var measure = Stopwatch.StartNew();
         await Task.Delay(options.Duration, cancellationToken);

@@ -8,7 +8,6 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 
 namespace OrleansChat.LoadTest;
 
@@ -16,7 +15,8 @@ namespace OrleansChat.LoadTest;
 /// The in-process limit OrleansChat is measured against: a bare Kestrel WebSocket broadcast server with
 /// no Orleans and no storage, speaking just enough of the protocol for this tool (accounts are
 /// accepted as they come, seqs are counters in memory). Each event is encoded once per group and queued
-/// to every member socket, as the real gateway does.
+/// to every member socket, and each socket's writer runs on the sender's thread until a send has to wait,
+/// as the real gateway does: the limit is measured with the gateway's own best write path.
 /// </summary>
 internal static class Yardstick
 {
@@ -54,14 +54,35 @@ internal static class Yardstick
 
     private sealed class Session(WebSocket socket, State state)
     {
-        private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Lock _lock = new();
+        private readonly Queue<byte[]> _outbound = new();
+        private bool _writing;
+        private bool _closed;
         private string _user = "";
 
-        public void Enqueue(byte[] frame) => _outbound.Writer.TryWrite(frame);
+        public void Enqueue(byte[] frame)
+        {
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _outbound.Enqueue(frame);
+                if (_writing)
+                {
+                    return;
+                }
+
+                _writing = true;
+            }
+
+            _ = WriteAsync();
+        }
 
         public async Task RunAsync()
         {
-            var writer = WriteAsync();
             var buffer = new byte[64 * 1024];
             try
             {
@@ -89,8 +110,12 @@ internal static class Yardstick
                     }
                 }
 
-                _outbound.Writer.TryComplete();
-                await writer;
+                lock (_lock)
+                {
+                    _closed = true;
+                    _outbound.Clear();
+                }
+
                 if (socket.State == WebSocketState.CloseReceived)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
@@ -178,13 +203,27 @@ internal static class Yardstick
         {
             try
             {
-                await foreach (var frame in _outbound.Reader.ReadAllAsync())
+                while (NextFrame() is { } frame)
                 {
                     await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
                 }
             }
-            catch (WebSocketException)
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
             {
+            }
+        }
+
+        private byte[]? NextFrame()
+        {
+            lock (_lock)
+            {
+                if (_outbound.TryDequeue(out var frame))
+                {
+                    return frame;
+                }
+
+                _writing = false;
+                return null;
             }
         }
     }

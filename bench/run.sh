@@ -13,7 +13,9 @@
 #   cluster       the fanout load spread over the two gateways of deploy/local-cluster.sh (two silos, Redis)
 #
 # RATE overrides the messages/s per publisher of the fanout scenarios (default 50). Extra environment
-# for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). Each run's JSON goes to
+# for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
+# CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's perf
+# map) and writes its top symbols to DIR, for the single-server scenarios; profiling costs the run some CPU. Each run's JSON goes to
 # stdout, one line per run; a summary with medians goes to stderr. Build first:
 # dotnet build OrleansChat.sln -c Release
 set -euo pipefail
@@ -27,7 +29,7 @@ load_tool=(dotnet "$root/LoadTest/bin/$bin/OrleansChat.LoadTest.dll")
 work=$(mktemp -d)
 server_pid=""
 redis_pid=""
-trap 'stop_server; stop_redis; rm -rf "$work"' EXIT
+trap 'status=$?; [[ $status == 0 ]] || tail -n 20 "$work"/*.log >&2; stop_server; stop_redis; rm -rf "$work"' EXIT
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -47,7 +49,7 @@ start_gateway() { # extra gateway arguments...
   port=$(free_port)
   url="http://127.0.0.1:$port"
   # shellcheck disable=SC2086
-  env ${SERVER_ENV:-} dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
+  env ${SERVER_ENV:-} ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
     --Orleans:Endpoints:SiloPort="$(free_port)" --Logging:LogLevel:Default=Warning \
     --Gateway:RequestsPerSecond=100000 --Gateway:RequestBurst=100000 \
     --Gateway:AccountAttemptsPerSecond=100000 --Gateway:AccountAttemptBurst=100000 "$@" >"$work/server.log" 2>&1 &
@@ -57,7 +59,8 @@ start_gateway() { # extra gateway arguments...
 
 start_yardstick() {
   url="http://127.0.0.1:$(free_port)"
-  "${load_tool[@]}" yardstick --urls "$url" >"$work/server.log" 2>&1 &
+  # shellcheck disable=SC2086
+  env ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} "${load_tool[@]}" yardstick --urls "$url" >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_for "$url"
 }
@@ -91,7 +94,22 @@ stop_redis() {
 fanout() { # url, then extra load tool arguments
   local target=$1
   shift
-  "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log"
+  "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log" &
+  local load_pid=$!
+  if [[ -n ${PROFILE:-} && -n $server_pid ]]; then
+    profile
+  fi
+  wait "$load_pid"
+}
+
+profile() { # a CPU profile of the server (perf, 8 of the 10 measured seconds) and its top symbols, into $PROFILE
+  until grep -q measuring "$work/load.log" 2>/dev/null; do sleep 0.2; done
+  mkdir -p "$PROFILE"
+  local name
+  name="$PROFILE/$scenario-rate$rate-$(date +%H%M%S)"
+  perf record -F 999 -g -p "$server_pid" -o "$name.perf.data" -- sleep 8 2>/dev/null
+  perf report -i "$name.perf.data" --no-children --sort dso,sym --stdio -g none --percent-limit 0.3 >"$name.self.txt" 2>/dev/null
+  perf report -i "$name.perf.data" --children --sort sym --stdio -g none --percent-limit 1 >"$name.children.txt" 2>/dev/null
 }
 
 fanout_load=(--sockets 2000 --groups 20 --rate "$rate" --connect-rate 1000)
@@ -142,8 +160,10 @@ run_once() {
   esac
 }
 
+# run_once runs in this shell (not a pipeline's subshell) so that the exit trap knows its PIDs.
 for _ in $(seq 1 "$runs"); do
-  run_once | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))' | tee -a "$work/results.jsonl"
+  run_once >"$work/run.json"
+  python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))' <"$work/run.json" | tee -a "$work/results.jsonl"
 done
 
 python3 - "$work/results.jsonl" >&2 <<'PY'

@@ -4,8 +4,8 @@ namespace OrleansChat.Gateway.Sockets;
 
 /// <summary>
 /// A socket's outgoing frames, written by one writer at a time so that fan-out never waits on a slow
-/// client. The writer runs only while frames are waiting: an idle socket holds no task, no channel and
-/// no buffer. The bytes waiting are bounded; a client that lets them pile up past the bound is closed
+/// client. The writer runs only while frames are waiting (on the sender's thread until a send has to
+/// wait): an idle socket holds no task, no channel and no buffer. The bytes waiting are bounded; a client that lets them pile up past the bound is closed
 /// with 1013.
 /// </summary>
 internal sealed class OutboundQueue : IThreadPoolWorkItem
@@ -54,9 +54,20 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
             }
 
             _frames.Enqueue(frame);
-            StartWriterLocked();
-            return true;
+            if (_writing)
+            {
+                return true;
+            }
+
+            _writing = true;
         }
+
+        // The writer starts on the caller's thread: a WebSocket send normally completes at once (Kestrel
+        // copies the frame into the connection's pipe and its own I/O loop makes the system call), so
+        // fan-out costs no thread-pool hop per socket. A send that has to wait for a slow client returns
+        // an unfinished task, and the writer goes on from there without holding up the caller.
+        _ = WriteQueuedAsync();
+        return true;
     }
 
     /// <summary>
@@ -90,7 +101,7 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
         _ = AbortIfStillOpenAfter(_closeTimeout);
     }
 
-    /// <summary>Starts the writer on the thread pool unless it is running: fan-out never writes inline.</summary>
+    /// <summary>Starts the writer on the thread pool unless it is running, since the caller holds the lock.</summary>
     private void StartWriterLocked()
     {
         if (_writing)
@@ -110,13 +121,11 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
         try
         {
             bool closing;
-            while (NextFrame(out closing) is { } frame)
+            var sentBytes = 0;
+            while (NextFrame(sentBytes, out closing) is { } frame)
             {
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-                lock (_lock)
-                {
-                    _queuedBytes -= frame.Length;
-                }
+                sentBytes = frame.Length;
             }
 
             if (!closing)
@@ -143,13 +152,15 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// The next frame to write, or null once the queue is empty: then the writer either stops (a later
-    /// Send starts a new one) or, when a close was requested, goes on to send the close frame.
+    /// Counts the frame just sent as gone and takes the next one, under one lock since fan-out contends
+    /// for it; null once the queue is empty: then the writer either stops (a later Send starts a new
+    /// one) or, when a close was requested, goes on to send the close frame.
     /// </summary>
-    private byte[]? NextFrame(out bool closing)
+    private byte[]? NextFrame(int sentBytes, out bool closing)
     {
         lock (_lock)
         {
+            _queuedBytes -= sentBytes;
             closing = _closeRequested;
             if (_frames.TryDequeue(out var frame))
             {

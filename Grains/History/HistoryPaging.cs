@@ -6,7 +6,7 @@ namespace OrleansChat.History;
 /// </summary>
 public static class HistoryPaging
 {
-    public const int PageCapacity = 64;
+    public const int PageCapacity = 32;
 
     public static long PageOf(long seq) => (seq - 1) / PageCapacity;
 }

@@ -88,7 +88,7 @@ public sealed class GroupGrainTests(ClusterFixture fixture)
 
         var writes = fixture.Storage.WritesOf<GroupHeadState>() - writesBefore;
         Assert.Equal(Enumerable.Range(1, Publishes).Select(i => (long)i), receipts.Select(r => r.Seq).Order());
-        // Without batching this would take one write per publish; the 64-message pages bound a batch.
+        // Without batching this would take one write per publish; a page's room bounds a batch.
         Assert.InRange(writes, 2, Publishes / 4);
     }
 

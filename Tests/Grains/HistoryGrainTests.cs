@@ -46,7 +46,8 @@ public sealed class HistoryGrainTests(ClusterFixture fixture)
         var membersBefore = fixture.Storage.WritesOf<GroupMembersState>();
         var pagesBefore = fixture.Storage.WritesOf<HistoryPageState>();
 
-        for (var i = 0; i < 70; i++)
+        // With the one message already stored, these fill the first page and spill into the second.
+        for (var i = 0; i < HistoryPaging.PageCapacity + 6; i++)
         {
             await group.Publish("ann", "one at a time", null);
         }
