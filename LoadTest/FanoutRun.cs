@@ -98,12 +98,13 @@ internal sealed class FanoutRun(FanoutOptions options)
         var clock = Stopwatch.StartNew();
         for (long n = 0; !cancellationToken.IsCancellationRequested; n++)
         {
-            var due = interval * n;
-            if (due > clock.Elapsed)
+            // Read the clock once: between two reads the wait could turn negative, which Task.Delay rejects.
+            var wait = (interval * n) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(due - clock.Elapsed, cancellationToken);
+                    await Task.Delay(wait, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

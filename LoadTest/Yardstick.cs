@@ -8,6 +8,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 
 namespace OrleansChat.LoadTest;
 
@@ -15,8 +16,7 @@ namespace OrleansChat.LoadTest;
 /// The in-process limit OrleansChat is measured against: a bare Kestrel WebSocket broadcast server with
 /// no Orleans and no storage, speaking just enough of the protocol for this tool (accounts are
 /// accepted as they come, seqs are counters in memory). Each event is encoded once per group and queued
-/// to every member socket, and each socket's writer runs on the sender's thread until a send has to wait,
-/// as the real gateway does: the limit is measured with the gateway's own best write path.
+/// to every member socket, as the real gateway does.
 /// </summary>
 internal static class Yardstick
 {
@@ -54,35 +54,14 @@ internal static class Yardstick
 
     private sealed class Session(WebSocket socket, State state)
     {
-        private readonly Lock _lock = new();
-        private readonly Queue<byte[]> _outbound = new();
-        private bool _writing;
-        private bool _closed;
+        private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private string _user = "";
 
-        public void Enqueue(byte[] frame)
-        {
-            lock (_lock)
-            {
-                if (_closed)
-                {
-                    return;
-                }
-
-                _outbound.Enqueue(frame);
-                if (_writing)
-                {
-                    return;
-                }
-
-                _writing = true;
-            }
-
-            _ = WriteAsync();
-        }
+        public void Enqueue(byte[] frame) => _outbound.Writer.TryWrite(frame);
 
         public async Task RunAsync()
         {
+            var writer = WriteAsync();
             var buffer = new byte[64 * 1024];
             try
             {
@@ -110,12 +89,8 @@ internal static class Yardstick
                     }
                 }
 
-                lock (_lock)
-                {
-                    _closed = true;
-                    _outbound.Clear();
-                }
-
+                _outbound.Writer.TryComplete();
+                await writer;
                 if (socket.State == WebSocketState.CloseReceived)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
@@ -203,27 +178,13 @@ internal static class Yardstick
         {
             try
             {
-                while (NextFrame() is { } frame)
+                await foreach (var frame in _outbound.Reader.ReadAllAsync())
                 {
                     await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
                 }
             }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+            catch (WebSocketException)
             {
-            }
-        }
-
-        private byte[]? NextFrame()
-        {
-            lock (_lock)
-            {
-                if (_outbound.TryDequeue(out var frame))
-                {
-                    return frame;
-                }
-
-                _writing = false;
-                return null;
             }
         }
     }

@@ -16,6 +16,13 @@ namespace OrleansChat.Gateway.Fanout;
 internal sealed class GroupFeed
 {
     private const int RepairBatch = 200;
+
+    /// <summary>
+    /// Up to this many local sockets the feed's loop writes to them itself, which saves a thread-pool hop
+    /// per socket; a larger group's writes go to the thread pool so that they spread over the cores rather
+    /// than queue behind one loop (5,000 sockets in one group took seconds per message on one thread).
+    /// </summary>
+    private const int WriteHereUpTo = 256;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _group;
@@ -215,22 +222,24 @@ internal sealed class GroupFeed
 
         _lastForwarded = message.Seq;
         var frame = ServerFrames.Message(_group, message);
+        var writeHere = _startSeqs.Count <= WriteHereUpTo;
         foreach (var (connection, startSeq) in _startSeqs)
         {
             if (message.Seq > startSeq)
             {
-                connection.Send(frame);
+                connection.Send(frame, writeHere);
             }
         }
     }
 
     private void SendExcept(string userId, byte[] frame)
     {
+        var writeHere = _startSeqs.Count <= WriteHereUpTo;
         foreach (var connection in _startSeqs.Keys)
         {
             if (connection.User?.UserId != userId)
             {
-                connection.Send(frame);
+                connection.Send(frame, writeHere);
             }
         }
     }

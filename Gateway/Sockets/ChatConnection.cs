@@ -48,7 +48,7 @@ internal sealed class ChatConnection : IDisposable
     /// <summary>Set once the socket has closed, under the feeds' lock, so no late callback attaches it again.</summary>
     public bool IsReleased { get; set; }
 
-    public bool Send(byte[] frame) => Outbound.Send(frame);
+    public bool Send(byte[] frame, bool writeHere = true) => Outbound.Send(frame, writeHere);
 
     public bool TryAcquireRequestPermit()
     {

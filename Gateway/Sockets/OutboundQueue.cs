@@ -36,8 +36,11 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
 
     public bool IsClosing => _closeRequested;
 
-    /// <summary>Queues a frame; false when the socket is closing. The same array may go to many sockets.</summary>
-    public bool Send(byte[] frame)
+    /// <summary>
+    /// Queues a frame; false when the socket is closing. The same array may go to many sockets. With
+    /// <paramref name="writeHere"/> false an idle writer starts on the thread pool instead of this thread.
+    /// </summary>
+    public bool Send(byte[] frame, bool writeHere = true)
     {
         lock (_lock)
         {
@@ -56,6 +59,12 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
             _frames.Enqueue(frame);
             if (_writing)
             {
+                return true;
+            }
+
+            if (!writeHere)
+            {
+                StartWriterLocked();
                 return true;
             }
 
