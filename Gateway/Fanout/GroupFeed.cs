@@ -97,6 +97,8 @@ internal sealed class GroupFeed
 
     private IGroupGrain GroupGrain => _cluster.GetGrain<IGroupGrain>(_group);
 
+    private bool WriteHere => _startSeqs.Count <= WriteHereUpTo;
+
     private async Task SubscribeAsync()
     {
         await UnsubscribeAsync();
@@ -222,7 +224,7 @@ internal sealed class GroupFeed
 
         _lastForwarded = message.Seq;
         var frame = ServerFrames.Message(_group, message);
-        var writeHere = _startSeqs.Count <= WriteHereUpTo;
+        var writeHere = WriteHere;
         foreach (var (connection, startSeq) in _startSeqs)
         {
             if (message.Seq > startSeq)
@@ -234,7 +236,7 @@ internal sealed class GroupFeed
 
     private void SendExcept(string userId, byte[] frame)
     {
-        var writeHere = _startSeqs.Count <= WriteHereUpTo;
+        var writeHere = WriteHere;
         foreach (var connection in _startSeqs.Keys)
         {
             if (connection.User?.UserId != userId)

@@ -5,8 +5,8 @@ namespace OrleansChat.Gateway.Sockets;
 /// <summary>
 /// A socket's outgoing frames, written by one writer at a time so that fan-out never waits on a slow
 /// client. The writer runs only while frames are waiting (on the sender's thread until a send has to
-/// wait): an idle socket holds no task, no channel and no buffer. The bytes waiting are bounded; a client that lets them pile up past the bound is closed
-/// with 1013.
+/// wait): an idle socket holds no task, no channel and no buffer. The bytes waiting are bounded; a
+/// client that lets them pile up past the bound is closed with 1013.
 /// </summary>
 internal sealed class OutboundQueue : IThreadPoolWorkItem
 {
