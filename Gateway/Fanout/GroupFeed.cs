@@ -22,7 +22,7 @@ internal sealed class GroupFeed
     /// per socket; a larger group's writes go to the thread pool so that they spread over the cores rather
     /// than queue behind one loop (5,000 sockets in one group took seconds per message on one thread).
     /// </summary>
-    private const int WriteHereUpTo = 256;
+    internal const int WriteHereUpTo = 256;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _group;

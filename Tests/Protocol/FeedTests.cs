@@ -1,6 +1,7 @@
 using OrleansChat.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
+using OrleansChat.Gateway.Fanout;
 using OrleansChat.Groups;
 using OrleansChat.Tests.Infrastructure;
 
@@ -37,6 +38,50 @@ public sealed class FeedTests
     }
 
     [Fact]
+    public async Task GroupLargerThanTheFeedWritesItself_EverySocketGetsEveryEventOnceInOrder()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var group = Unique.Name("g");
+        var (writer, username) = await host.LoggedInAsync();
+        await writer.JoinAsync(group);
+        var (typist, typistName) = await host.LoggedInAsync();
+        await typist.JoinAsync(group);
+        var token = (await writer.OkAsync(new { type = "login", username, password = Chatters.Password })).Str("token");
+
+        // The writer's further sockets follow the group from their auth on; enough of them that the feed
+        // hands its writes to the thread pool.
+        var readers = new List<ChatSocket>();
+        try
+        {
+            while (readers.Count <= GroupFeed.WriteHereUpTo)
+            {
+                var reader = await host.ConnectAsync();
+                readers.Add(reader);
+                await reader.OkAsync(new { type = "auth", token });
+            }
+
+            await typist.OkAsync(new { type = "typing", group });
+            await writer.PublishAsync(group, "m1");
+            await writer.PublishAsync(group, "m2");
+
+            await Task.WhenAll(readers.Select(async reader =>
+            {
+                var typing = await reader.NextEventAsync("typing", group);
+                Assert.Equal(typistName, typing.Str("user"));
+                Assert.Equal(["m1", "m2"], await MessagesAsync(reader, group, 2));
+                Assert.DoesNotContain(await reader.DrainAsync(), frame => frame.Type() is "message" or "typing");
+            }));
+        }
+        finally
+        {
+            foreach (var reader in readers)
+            {
+                await reader.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task MessagesLostByTheStream_RepairedFromHistoryOnResubscription()
     {
         await using var host = await GatewayHost.StartAsync(("Gateway:TailCheckInterval", "01:00:00"));
@@ -47,7 +92,7 @@ public sealed class FeedTests
         await DropSubscriptionsBehindTheGatewaysBackAsync(host, group);
         await writer.PublishAsync(group, "m2");
         await writer.PublishAsync(group, "m3");
-        host.Services.GetRequiredService<OrleansChat.Gateway.Fanout.GroupFeeds>().Resubscribe();
+        host.Services.GetRequiredService<GroupFeeds>().Resubscribe();
         await writer.NextFrameAsync(frame => frame.Type() == "message" && frame.Str("text") == "m3");
         await writer.PublishAsync(group, "m4");
 
