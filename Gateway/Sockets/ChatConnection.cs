@@ -13,6 +13,7 @@ internal sealed class ChatConnection : IDisposable
 
     private readonly TokenBucketRateLimiter _rateLimiter;
     private readonly Lock _stateLock = new();
+    private Timer? _authenticationDeadline;
     private bool _handlingRequest;
     private bool _shutdownRequested;
 
@@ -58,7 +59,17 @@ internal sealed class ChatConnection : IDisposable
 
     public void ReplenishRequestPermits() => _rateLimiter.TryReplenish();
 
-    public void SetUser(UserIdentity user) => User = user;
+    /// <summary>Closes the socket with 1008 unless it authenticates within <paramref name="timeout"/>.</summary>
+    public void CloseUnlessAuthenticatedWithin(TimeSpan timeout) =>
+        _authenticationDeadline = new Timer(
+            static state => ((ChatConnection)state!).CloseIfAnonymous(), this, timeout, Timeout.InfiniteTimeSpan);
+
+    /// <remarks>The deadline's timer goes at once rather than with the socket: idle sockets are many.</remarks>
+    public void SetUser(UserIdentity user)
+    {
+        User = user;
+        Interlocked.Exchange(ref _authenticationDeadline, null)?.Dispose();
+    }
 
     /// <summary>Marks a request as in flight; false when the gateway is shutting down and takes no more.</summary>
     public bool BeginRequest()
@@ -95,7 +106,19 @@ internal sealed class ChatConnection : IDisposable
         }
     }
 
-    public void Dispose() => _rateLimiter.Dispose();
+    public void Dispose()
+    {
+        _authenticationDeadline?.Dispose();
+        _rateLimiter.Dispose();
+    }
+
+    private void CloseIfAnonymous()
+    {
+        if (User is null)
+        {
+            Outbound.Close(WebSocketCloseStatus.PolicyViolation, "not authenticated in time");
+        }
+    }
 
     private void CloseForShutdown() => Outbound.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
 }

@@ -30,8 +30,7 @@ internal sealed class SocketSession(
         using var connection = new ChatConnection(socket, remoteAddress, settings);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
         registry.Add(connection);
-        using var authenticationDeadline = new Timer(
-            _ => CloseIfAnonymous(connection), null, settings.AuthenticationTimeout, Timeout.InfiniteTimeSpan);
+        connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
         try
         {
             await ReadUntilClosedAsync(connection, reader, aborted);
@@ -131,14 +130,6 @@ internal sealed class SocketSession(
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The client did not answer; the connection is dropped either way.
-        }
-    }
-
-    private static void CloseIfAnonymous(ChatConnection connection)
-    {
-        if (connection.User is null)
-        {
-            connection.Outbound.Close(WebSocketCloseStatus.PolicyViolation, "not authenticated in time");
         }
     }
 
