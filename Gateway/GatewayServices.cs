@@ -17,7 +17,6 @@ internal static class GatewayServices
         services.AddSingleton<PresenceReporter>();
         services.AddHostedService(provider => provider.GetRequiredService<PresenceReporter>());
         services.AddHostedService<FeedTailChecker>();
-        services.AddHostedService<RequestPermitReplenisher>();
         services.AddSingleton<AccountAttemptLimiter>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<SocketSession>();

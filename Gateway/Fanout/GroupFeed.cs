@@ -135,7 +135,7 @@ internal sealed class GroupFeed
         var (connection, startSeq, attached) = attach;
 
         // A detach (or the socket closing) may have overtaken a retried attach.
-        if (_startSeqs.ContainsKey(connection) || !connection.Groups.ContainsKey(_group))
+        if (_startSeqs.ContainsKey(connection) || !connection.Follows(_group))
         {
             attached.TrySetResult();
             return;

@@ -30,7 +30,7 @@ internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
     {
         lock (_lock)
         {
-            if (connection.IsReleased || !connection.Groups.TryAdd(group, 0))
+            if (connection.IsReleased || !connection.TryFollow(group))
             {
                 return Task.CompletedTask;
             }
@@ -49,7 +49,7 @@ internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
     {
         lock (_lock)
         {
-            if (connection.Groups.TryRemove(group, out _) && _feeds.TryGetValue(group, out var feed) && feed.Detach(connection) == 0)
+            if (connection.TryUnfollow(group) && _feeds.TryGetValue(group, out var feed) && feed.Detach(connection) == 0)
             {
                 _feeds.Remove(group);
                 feed.Stop();
@@ -63,7 +63,7 @@ internal sealed class GroupFeeds(IClusterClient cluster, ILoggerFactory loggers)
         lock (_lock)
         {
             connection.IsReleased = true;
-            foreach (var group in connection.Groups.Keys)
+            foreach (var group in connection.Groups)
             {
                 Detach(group, connection);
             }

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.WebSockets;
-using System.Threading.RateLimiting;
 using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Sockets;
@@ -11,9 +9,10 @@ internal sealed class ChatConnection : IDisposable
 {
     private static long s_nextId;
 
-    private readonly TokenBucketRateLimiter _rateLimiter;
+    private readonly RequestAllowance _requestAllowance;
     private readonly Lock _stateLock = new();
     private Timer? _authenticationDeadline;
+    private volatile string[] _groups = [];
     private bool _handlingRequest;
     private bool _shutdownRequested;
 
@@ -22,14 +21,7 @@ internal sealed class ChatConnection : IDisposable
         Socket = socket;
         RemoteAddress = remoteAddress;
         Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout);
-        _rateLimiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.RequestBurst,
-            TokensPerPeriod = options.RequestsPerSecond,
-            ReplenishmentPeriod = RequestPermitReplenisher.Period,
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
+        _requestAllowance = new RequestAllowance(options.RequestsPerSecond, options.RequestBurst);
     }
 
     public long Id { get; } = Interlocked.Increment(ref s_nextId);
@@ -42,22 +34,44 @@ internal sealed class ChatConnection : IDisposable
 
     public UserIdentity? User { get; private set; }
 
-    /// <summary>The groups whose feeds this socket is attached to; maintained by <see cref="Fanout.GroupFeeds"/>.</summary>
-    /// <remarks>Sized for a handful of groups: the default tables would outweigh the rest of an idle socket.</remarks>
-    public ConcurrentDictionary<string, byte> Groups { get; } = new(concurrencyLevel: 1, capacity: 1, StringComparer.Ordinal);
+    /// <summary>The groups whose feeds this socket is attached to; changed only by <see cref="Fanout.GroupFeeds"/>, under its lock.</summary>
+    /// <remarks>
+    /// A copy-on-write array, so feeds read it without a lock and a caller may enumerate it while it
+    /// changes; a socket follows a handful of groups, for which a concurrent dictionary would outweigh
+    /// the rest of an idle socket.
+    /// </remarks>
+    public IReadOnlyList<string> Groups => _groups;
 
     /// <summary>Set once the socket has closed, under the feeds' lock, so no late callback attaches it again.</summary>
     public bool IsReleased { get; set; }
 
-    public bool Send(byte[] frame, bool writeHere = true) => Outbound.Send(frame, writeHere);
+    public bool Follows(string group) => Array.IndexOf(_groups, group) >= 0;
 
-    public bool TryAcquireRequestPermit()
+    public bool TryFollow(string group)
     {
-        using var lease = _rateLimiter.AttemptAcquire();
-        return lease.IsAcquired;
+        if (Follows(group))
+        {
+            return false;
+        }
+
+        _groups = [.. _groups, group];
+        return true;
     }
 
-    public void ReplenishRequestPermits() => _rateLimiter.TryReplenish();
+    public bool TryUnfollow(string group)
+    {
+        if (!Follows(group))
+        {
+            return false;
+        }
+
+        _groups = [.. _groups.Where(followed => followed != group)];
+        return true;
+    }
+
+    public bool Send(byte[] frame, bool writeHere = true) => Outbound.Send(frame, writeHere);
+
+    public bool TryAcquireRequestPermit() => _requestAllowance.TryTake();
 
     /// <summary>Closes the socket with 1008 unless it authenticates within <paramref name="timeout"/>.</summary>
     public void CloseUnlessAuthenticatedWithin(TimeSpan timeout) =>
@@ -106,11 +120,7 @@ internal sealed class ChatConnection : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _authenticationDeadline?.Dispose();
-        _rateLimiter.Dispose();
-    }
+    public void Dispose() => _authenticationDeadline?.Dispose();
 
     private void CloseIfAnonymous()
     {

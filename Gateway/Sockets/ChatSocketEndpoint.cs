@@ -15,6 +15,8 @@ internal static class ChatSocketEndpoint
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunAsync(socket, context.Connection.RemoteIpAddress, context.RequestAborted);
+            // Not given RequestAborted: the read loop ends by itself when the connection drops, and the
+            // token would cost every idle socket a CancellationTokenSource and a registration.
+            await session.RunAsync(socket, context.Connection.RemoteIpAddress);
         });
 }

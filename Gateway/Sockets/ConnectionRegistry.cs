@@ -61,17 +61,6 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    public void ForEach(Action<ChatConnection> action)
-    {
-        lock (_lock)
-        {
-            foreach (var connection in _all)
-            {
-                action(connection);
-            }
-        }
-    }
-
     public IReadOnlyList<ChatConnection> OfUser(string userId)
     {
         lock (_lock)

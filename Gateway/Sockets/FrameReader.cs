@@ -15,10 +15,10 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
     private byte[]? _buffer;
 
     /// <summary>Reads the next message; the payload of the previous one is no longer valid afterwards.</summary>
-    public async Task<IncomingFrame> ReadAsync(CancellationToken cancellationToken)
+    public async Task<IncomingFrame> ReadAsync()
     {
         ReturnBuffer();
-        var header = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        var header = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
         if (Classify(header) is { } early)
         {
             return early;
@@ -33,7 +33,7 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
                 Grow();
             }
 
-            var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken);
+            var result = await socket.ReceiveAsync(_buffer.AsMemory(length), CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return new IncomingFrame(IncomingFrameKind.Closed);

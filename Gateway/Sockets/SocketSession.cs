@@ -24,7 +24,7 @@ internal sealed class SocketSession(
 {
     private static readonly TimeSpan AbortLinger = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(WebSocket socket, IPAddress? remoteAddress, CancellationToken aborted)
+    public async Task RunAsync(WebSocket socket, IPAddress? remoteAddress)
     {
         var settings = options.Value;
         using var connection = new ChatConnection(socket, remoteAddress, settings);
@@ -33,7 +33,7 @@ internal sealed class SocketSession(
         connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
         try
         {
-            await ReadUntilClosedAsync(connection, reader, aborted);
+            await ReadUntilClosedAsync(connection, reader);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -46,11 +46,11 @@ internal sealed class SocketSession(
         }
     }
 
-    private async Task ReadUntilClosedAsync(ChatConnection connection, FrameReader reader, CancellationToken aborted)
+    private async Task ReadUntilClosedAsync(ChatConnection connection, FrameReader reader)
     {
         while (true)
         {
-            var frame = await reader.ReadAsync(aborted);
+            var frame = await reader.ReadAsync();
             switch (frame.Kind)
             {
                 case IncomingFrameKind.Closed:
