@@ -14,11 +14,19 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
     private const int InitialBufferBytes = 4096;
     private byte[]? _buffer;
 
-    /// <summary>Reads the next message; the payload of the previous one is no longer valid afterwards.</summary>
-    public async Task<IncomingFrame> ReadAsync()
+    /// <summary>
+    /// Waits for the next message; the payload of the previous one is no longer valid afterwards. Not an
+    /// async method, so a waiting socket holds no state machine of the reader's.
+    /// </summary>
+    public ValueTask<ValueWebSocketReceiveResult> WaitForMessageAsync()
     {
         ReturnBuffer();
-        var header = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+        return socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+    }
+
+    /// <summary>Reads the message whose arrival <paramref name="header"/> (from <see cref="WaitForMessageAsync"/>) announced.</summary>
+    public async ValueTask<IncomingFrame> ReadAsync(ValueWebSocketReceiveResult header)
+    {
         if (Classify(header) is { } early)
         {
             return early;

@@ -17,7 +17,8 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
     private readonly TimeSpan _closeTimeout;
     private readonly Lock _lock = new();
     private readonly Queue<byte[]> _frames = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _completion;
+    private bool _completed;
     private long _queuedBytes;
     private bool _writing;
     private volatile bool _closeRequested;
@@ -32,7 +33,17 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
     }
 
     /// <summary>Completes once the close frame has been sent after a close was requested (or the client is gone).</summary>
-    public Task Completion => _completion.Task;
+    /// <remarks>Made on first request: most sockets never wait for it, and idle sockets are many.</remarks>
+    public Task Completion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _completed ? Task.CompletedTask : (_completion ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
 
     public bool IsClosing => _closeRequested;
 
@@ -157,7 +168,19 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
             }
         }
 
-        _completion.TrySetResult();
+        Complete();
+    }
+
+    private void Complete()
+    {
+        TaskCompletionSource? completion;
+        lock (_lock)
+        {
+            _completed = true;
+            completion = _completion;
+        }
+
+        completion?.TrySetResult();
     }
 
     /// <summary>

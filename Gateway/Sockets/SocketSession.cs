@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Errors;
@@ -14,6 +13,10 @@ namespace OrleansChat.Gateway.Sockets;
 /// deadline, handles requests strictly one after another (so pipelined publishes keep their order), and
 /// finally releases the socket's groups and presence.
 /// </summary>
+/// <remarks>
+/// An idle socket waits in <see cref="RunAsync"/> itself, with no other async method of ours suspended
+/// under it: each would keep a state machine per socket, and idle sockets are many.
+/// </remarks>
 internal sealed class SocketSession(
     RequestHandler handler,
     ConnectionRegistry registry,
@@ -24,16 +27,26 @@ internal sealed class SocketSession(
 {
     private static readonly TimeSpan AbortLinger = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(WebSocket socket, IPAddress? remoteAddress)
+    public async Task RunAsync(HttpContext context)
     {
         var settings = options.Value;
-        using var connection = new ChatConnection(socket, remoteAddress, settings);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
         registry.Add(connection);
         connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
         try
         {
-            await ReadUntilClosedAsync(connection, reader);
+            // No RequestAborted token: the reads end by themselves when the connection drops, and the
+            // token would cost every idle socket a CancellationTokenSource and a registration.
+            while (true)
+            {
+                var header = await reader.WaitForMessageAsync();
+                if (!await OnFrameAsync(connection, await reader.ReadAsync(header)))
+                {
+                    break;
+                }
+            }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -46,36 +59,35 @@ internal sealed class SocketSession(
         }
     }
 
-    private async Task ReadUntilClosedAsync(ChatConnection connection, FrameReader reader)
+    /// <summary>Acts on one incoming frame; false once the client's close frame has been answered.</summary>
+    private async Task<bool> OnFrameAsync(ChatConnection connection, IncomingFrame frame)
     {
-        while (true)
+        switch (frame.Kind)
         {
-            var frame = await reader.ReadAsync();
-            switch (frame.Kind)
-            {
-                case IncomingFrameKind.Closed:
-                    connection.Outbound.Close(WebSocketCloseStatus.NormalClosure, "");
-                    await connection.Outbound.Completion;
-                    return;
-                case IncomingFrameKind.Binary:
-                    connection.Outbound.Close(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
-                    break;
-                case IncomingFrameKind.TooLarge:
-                    connection.Outbound.Close(WebSocketCloseStatus.MessageTooBig, $"a message may be at most {options.Value.MaxFrameBytes} bytes");
-                    break;
-                case IncomingFrameKind.InvalidUtf8:
-                    connection.Outbound.Close(WebSocketCloseStatus.InvalidPayloadData, "text frames must be UTF-8");
-                    break;
-                default:
-                    // Once closing, the remaining frames are only read to reach the client's close frame.
-                    if (!connection.Outbound.IsClosing)
-                    {
-                        await HandleFrameAsync(connection, frame.Payload);
-                    }
+            case IncomingFrameKind.Closed:
+                connection.Outbound.Close(WebSocketCloseStatus.NormalClosure, "");
+                await connection.Outbound.Completion;
+                return false;
+            case IncomingFrameKind.Binary:
+                connection.Outbound.Close(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
+                break;
+            case IncomingFrameKind.TooLarge:
+                connection.Outbound.Close(WebSocketCloseStatus.MessageTooBig, $"a message may be at most {options.Value.MaxFrameBytes} bytes");
+                break;
+            case IncomingFrameKind.InvalidUtf8:
+                connection.Outbound.Close(WebSocketCloseStatus.InvalidPayloadData, "text frames must be UTF-8");
+                break;
+            default:
+                // Once closing, the remaining frames are only read to reach the client's close frame.
+                if (!connection.Outbound.IsClosing)
+                {
+                    await HandleFrameAsync(connection, frame.Payload);
+                }
 
-                    break;
-            }
+                break;
         }
+
+        return true;
     }
 
     private async Task HandleFrameAsync(ChatConnection connection, ReadOnlyMemory<byte> payload)
