@@ -14,9 +14,10 @@
 #
 # RATE overrides the messages/s per publisher of the fanout scenarios (default 50). Extra environment
 # for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
-# CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's perf
-# map) and writes its top symbols to DIR, for the single-server scenarios; profiling costs the run some CPU. Each run's JSON goes to
-# stdout, one line per run; a summary with medians goes to stderr. Build first:
+# CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's
+# perf map) and writes its top symbols to DIR, for the single-server scenarios; profiling costs the run
+# some CPU. Each run's JSON goes to stdout, one line per run; a summary with medians goes to stderr.
+# Build first:
 # dotnet build OrleansChat.sln -c Release
 set -euo pipefail
 

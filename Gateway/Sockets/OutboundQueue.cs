@@ -68,12 +68,7 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
             }
 
             _frames.Enqueue(frame);
-            if (_writing)
-            {
-                return true;
-            }
-
-            if (!writeHere)
+            if (_writing || !writeHere)
             {
                 StartWriterLocked();
                 return true;
