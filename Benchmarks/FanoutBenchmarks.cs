@@ -27,7 +27,8 @@ public class FanoutBenchmarks
             .Select(_ => new ChatConnection(
                 WebSocket.CreateFromStream(new CountingStream(_writes), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan),
                 remoteAddress: null,
-                options))
+                options,
+                TimeProvider.System))
             .ToList();
     }
 

@@ -54,15 +54,6 @@ internal sealed class GroupCursors
         }
     }
 
-    /// <summary>Whether a message was already reported for the group (so gaps can be judged against it).</summary>
-    public bool HasDelivered(string group)
-    {
-        lock (_lock)
-        {
-            return _groups.TryGetValue(group, out var cursor) && cursor.Delivered is not null;
-        }
-    }
-
     public IReadOnlyList<string> Groups
     {
         get

@@ -11,7 +11,10 @@ public static class ChatGatewayApp
 {
     private const string DefaultUrl = "http://127.0.0.1:5000";
 
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(CreateBuilder(args));
+
+    /// <summary>The gateway's services and configuration, before the app is built (tests add services here).</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -19,12 +22,15 @@ public static class ChatGatewayApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.AddChatOrleans(options);
+        builder.AddChatOrleans(Options(builder.Configuration));
         builder.Services.AddChatGateway(builder.Configuration);
+        return builder;
+    }
 
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
         var app = builder.Build();
-        WarnIfStorageIsVolatile(app, options);
+        WarnIfStorageIsVolatile(app, Options(app.Configuration));
         CloseSocketsOnShutdown(app);
 
         app.UseJsonErrorPages();
@@ -37,6 +43,9 @@ public static class ChatGatewayApp
         app.MapChatSocket();
         return app;
     }
+
+    private static GatewayOptions Options(IConfiguration configuration) =>
+        configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
     private static void WarnIfStorageIsVolatile(WebApplication app, GatewayOptions options)
     {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Limits;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Requests;
 using OrleansChat.Gateway.Sockets;
@@ -10,15 +12,17 @@ internal static class GatewayServices
     public static void AddChatGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectionRegistry>();
-        services.AddSingleton<GroupFeeds>();
+        services.AddSingleton<FollowTable>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<GatewayIdentity>();
         services.AddSingleton<PresenceReporter>();
         services.AddHostedService(provider => provider.GetRequiredService<PresenceReporter>());
-        services.AddHostedService<FeedTailChecker>();
+        services.AddHostedService<RelayTailChecker>();
         services.AddSingleton<AccountAttemptLimiter>();
         services.AddSingleton<RequestHandler>();
+        services.AddSingleton<RequestLimits>();
         services.AddSingleton<SocketSession>();
     }
 }

@@ -5,8 +5,6 @@ namespace OrleansChat;
 /// <summary>Short constructors for the expected failures grains report.</summary>
 internal static class Fail
 {
-    public static ChatException BadRequest(string message) => new(ChatErrorCode.BadRequest, message);
-
     public static ChatException Unauthorized(string message) => new(ChatErrorCode.Unauthorized, message);
 
     public static ChatException Forbidden(string message) => new(ChatErrorCode.Forbidden, message);
@@ -14,10 +12,6 @@ internal static class Fail
     public static ChatException NotFound(string message) => new(ChatErrorCode.NotFound, message);
 
     public static ChatException Conflict(string message) => new(ChatErrorCode.Conflict, message);
-
-    public static ChatException TooLarge(string message) => new(ChatErrorCode.TooLarge, message);
-
-    public static ChatException RateLimited(string message) => new(ChatErrorCode.RateLimited, message);
 
     public static ChatException Unavailable(string message) => new(ChatErrorCode.Unavailable, message);
 }

@@ -19,7 +19,7 @@ RULES = [
      "stack", ["OutboundQueue", "Yardstick+Session+<WriteAsync>", "SocketConnection+<DoSend>", "ManagedWebSocket::Send",
                # The user-space half of a kernel stack is often not unwound: send system calls count here.
                "__sys_sendto", "__sys_sendmsg"]),
-    ("fan-out loop (one frame to every local socket)", "stack", ["GroupFeed", "Yardstick+Session::Publish"]),
+    ("fan-out loop (one frame to every local socket)", "stack", ["GroupRelay", "Yardstick+Session::Publish"]),
     ("Orleans: grain calls, storage, streams, messaging", "stack", ["[Orleans.", "OrleansCodeGen"]),
     ("socket reads and request handling", "stack", ["SocketSession", "RequestHandler", "Yardstick+Session::Handle",
                                                     "Yardstick+Session+<RunAsync>", "DoReceive", "ManagedWebSocket::Receive",

@@ -5,11 +5,11 @@ namespace OrleansChat.Gateway.Hosting;
 
 /// <summary>
 /// In client mode, stream subscriptions do not survive a lost cluster connection (the silos drop a
-/// client's subscriptions when they cannot reach it), so every feed subscribes again once the
+/// client's subscriptions when they cannot reach it), so every relay subscribes again once the
 /// connection is back; each re-subscription repairs the gap from history.
 /// </summary>
 /// <remarks>
-/// The feeds are resolved when needed: they depend on the cluster client, which creates this observer.
+/// The follow table is resolved when needed: they depend on the cluster client, which creates this observer.
 /// </remarks>
 internal sealed class ClusterReconnectionObserver(IServiceProvider services, ILogger<ClusterReconnectionObserver> logger) : IClusterConnectionStatusObserver
 {
@@ -20,7 +20,7 @@ internal sealed class ClusterReconnectionObserver(IServiceProvider services, ILo
         if (connectionRecovered || (previousNumberOfGateways == 0 && currentNumberOfGateways > 0))
         {
             logger.LogInformation("Connected to the Orleans cluster again ({Gateways} gateways); renewing stream subscriptions", currentNumberOfGateways);
-            services.GetRequiredService<GroupFeeds>().Resubscribe();
+            services.GetRequiredService<FollowTable>().Resubscribe();
         }
     }
 }

@@ -24,6 +24,7 @@ internal static class OrleansHosting
                 client.Configure<ClusterOptions>(configuration.GetSection("Orleans"));
                 client.AddMemoryStreams(GroupStream.ProviderName, streams => streams.ConfigurePartitioning(ChatSiloBuilderExtensions.StreamQueueCount));
                 client.Services.AddSingleton<IClusterConnectionStatusObserver, ClusterReconnectionObserver>();
+                client.AddOutgoingGrainCallFilter<RefusedCallRetry>();
 
                 // Find silos that joined (or came back) within seconds rather than the default minute.
                 client.Configure<Orleans.Configuration.GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
@@ -47,6 +48,7 @@ internal static class OrleansHosting
             // Nothing outside this process talks to the embedded silo, so it opens no client gateway.
             silo.Configure<EndpointOptions>(endpoints => endpoints.GatewayPort = 0);
             silo.AddChatGrains(configuration);
+            silo.AddOutgoingGrainCallFilter<RefusedCallRetry>();
         });
     }
 }

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Protocol;
-using OrleansChat.Gateway.Requests;
+using OrleansChat.Gateway.Limits;
+using OrleansChat.Rules;
 using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Http;
@@ -40,28 +41,28 @@ internal static class AccountEndpoints
     {
         if (!limiter.TryAcquire(request.HttpContext.Connection.RemoteIpAddress))
         {
-            return ErrorResponses.Result(StatusCodes.Status429TooManyRequests, ChatErrorCode.RateLimited, "too many registrations or logins; slow down");
-        }
-
-        var credentials = await ReadCredentialsAsync(request);
-        if (credentials is null)
-        {
-            return ErrorResponses.Result(StatusCodes.Status400BadRequest, ChatErrorCode.BadRequest,
-                "expected a JSON object with a valid username (3 to 32 of A-Z a-z 0-9 _ . -) and password (8 to 128 characters)");
+            return Error(ChatRules.TooManyAccountAttempts());
         }
 
         try
         {
-            return await RejectedCallRetry.RunAsync(() => action(credentials));
+            var credentials = await ReadCredentialsAsync(request);
+            return await action(credentials);
         }
         catch (Exception ex)
         {
-            var (code, message) = GrainErrors.Describe(ex);
-            return ErrorResponses.Result(StatusOf(code), code, message);
+            return Error(ex);
         }
     }
 
-    private static async Task<Credentials?> ReadCredentialsAsync(HttpRequest request)
+    private static IResult Error(Exception exception)
+    {
+        var (code, message) = GrainErrors.Describe(exception);
+        return ErrorResponses.Result(StatusOf(code), code, message);
+    }
+
+    /// <summary>The body's credentials; a bad_request <see cref="ChatException"/> when they are missing or break a rule.</summary>
+    private static async Task<Credentials> ReadCredentialsAsync(HttpRequest request)
     {
         // Credentials are tiny; never buffer a large body to find that out.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -69,6 +70,7 @@ internal static class AccountEndpoints
             limit.MaxRequestBodySize = MaxBodyBytes;
         }
 
+        Credentials? credentials = null;
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
@@ -77,16 +79,21 @@ internal static class AccountEndpoints
                 && root.TryGetProperty("username", out var username) && username.ValueKind == JsonValueKind.String
                 && root.TryGetProperty("password", out var password) && password.ValueKind == JsonValueKind.String)
             {
-                var credentials = new Credentials(username.GetString()!, password.GetString()!);
-                return Names.IsValidUsername(credentials.Username) && Names.IsValidPassword(credentials.Password) ? credentials : null;
+                credentials = new Credentials(username.GetString()!, password.GetString()!);
             }
-
-            return null;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
         {
-            return null;
         }
+
+        if (credentials is null)
+        {
+            throw new ChatException(ChatErrorCode.BadRequest, "expected a JSON object with a username and a password, both strings");
+        }
+
+        ChatRules.Username.Require(credentials.Username);
+        ChatRules.Password.Require(credentials.Password);
+        return credentials;
     }
 
     private static int StatusOf(ChatErrorCode code) => code switch

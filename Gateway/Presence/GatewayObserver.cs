@@ -5,7 +5,7 @@ using OrleansChat.Presence;
 namespace OrleansChat.Gateway.Presence;
 
 /// <summary>Applies a join or leave made on any socket of a user to that user's sockets on this gateway.</summary>
-internal sealed class GatewayObserver(ConnectionRegistry registry, GroupFeeds feeds) : IGatewayObserver
+internal sealed class GatewayObserver(ConnectionRegistry registry, FollowTable follows) : IGatewayObserver
 {
     public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq)
     {
@@ -13,11 +13,11 @@ internal sealed class GatewayObserver(ConnectionRegistry registry, GroupFeeds fe
         {
             if (isMember)
             {
-                _ = feeds.Attach(group, connection, lastSeq);
+                _ = follows.Follow(connection, group, lastSeq);
             }
             else
             {
-                feeds.Detach(group, connection);
+                follows.Unfollow(connection, group);
             }
         }
 

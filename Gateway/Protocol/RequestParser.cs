@@ -1,17 +1,17 @@
 using System.Text.Json;
 using OrleansChat.Errors;
 using OrleansChat.History;
+using OrleansChat.Rules;
 
 namespace OrleansChat.Gateway.Protocol;
 
 /// <summary>
-/// Turns one text frame into a request, checking every field against PROTOCOL.md at the edge so that
-/// grains only ever see well-formed input. Never throws: a bad frame becomes an <see cref="InvalidRequest"/>.
+/// Turns one text frame into a request, checking every field against the protocol (docs/protocol.md) and
+/// <see cref="ChatRules"/> at the edge, so that grains only ever see well-formed input. Never throws: a bad
+/// frame becomes an <see cref="InvalidRequest"/>.
 /// </summary>
 internal static class RequestParser
 {
-    private const int MaxIdLength = 64;
-
     public static ClientRequest Parse(ReadOnlyMemory<byte> frame)
     {
         JsonDocument document;
@@ -37,7 +37,7 @@ internal static class RequestParser
             {
                 if (!IsValidId(idElement))
                 {
-                    return new InvalidRequest(new RequestId(null, idElement.GetRawText()), ChatErrorCode.BadRequest, "id must be a string of 1 to 64 characters");
+                    return new InvalidRequest(new RequestId(null, idElement.GetRawText()), ChatErrorCode.BadRequest, ChatRules.RequestId.Message);
                 }
 
                 id = new RequestId(idElement.GetString());
@@ -47,7 +47,7 @@ internal static class RequestParser
             {
                 return ParseFields(root, id);
             }
-            catch (InvalidFieldException ex)
+            catch (ChatException ex)
             {
                 return new InvalidRequest(id, ex.Code, ex.Message);
             }
@@ -58,7 +58,7 @@ internal static class RequestParser
     {
         if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
         {
-            throw new InvalidFieldException("type must be a string");
+            throw Invalid("type must be a string");
         }
 
         var type = typeElement.GetString();
@@ -76,52 +76,22 @@ internal static class RequestParser
             "groups" => new GroupsRequest(id),
             "typing" => new TypingRequest(id, Group(root)),
             "ping" => new PingRequest(id),
-            _ => throw new InvalidFieldException($"unknown type {type}"),
+            _ => throw Invalid($"unknown type {type}"),
         };
     }
 
     private static bool IsValidId(JsonElement id) =>
         id.ValueKind == JsonValueKind.String
         && TryGetString(id, out var value)
-        && Names.CodePointLength(value) is >= 1 and <= MaxIdLength;
+        && ChatRules.RequestId.IsMetBy(value);
 
-    private static string Username(JsonElement root)
-    {
-        var username = RequiredString(root, "username");
-        return Names.IsValidUsername(username)
-            ? username
-            : throw new InvalidFieldException("username must be 3 to 32 characters of A-Z a-z 0-9 _ . -");
-    }
+    private static string Username(JsonElement root) => ChatRules.Username.Require(RequiredString(root, "username"));
 
-    private static string Password(JsonElement root)
-    {
-        var password = RequiredString(root, "password");
-        return Names.IsValidPassword(password)
-            ? password
-            : throw new InvalidFieldException("password must be 8 to 128 characters");
-    }
+    private static string Password(JsonElement root) => ChatRules.Password.Require(RequiredString(root, "password"));
 
-    private static string Group(JsonElement root)
-    {
-        var group = RequiredString(root, "group");
-        return Names.IsValidGroup(group)
-            ? group
-            : throw new InvalidFieldException("group must be 1 to 64 characters of A-Z a-z 0-9 _ . -");
-    }
+    private static string Group(JsonElement root) => ChatRules.Group.Require(RequiredString(root, "group"));
 
-    private static string Text(JsonElement root)
-    {
-        var text = RequiredString(root, "text");
-        var length = Names.CodePointLength(text);
-        if (length == 0)
-        {
-            throw new InvalidFieldException("text must not be empty");
-        }
-
-        return length <= ChatLimits.TextMaxLength
-            ? text
-            : throw new InvalidFieldException($"text is longer than {ChatLimits.TextMaxLength} characters", ChatErrorCode.TooLarge);
-    }
+    private static string Text(JsonElement root) => ChatRules.TextLength.Require(ChatRules.TextNotEmpty.Require(RequiredString(root, "text")));
 
     private static string? ClientMsgId(JsonElement root)
     {
@@ -130,11 +100,9 @@ internal static class RequestParser
             return null;
         }
 
-        return element.ValueKind == JsonValueKind.String
-            && TryGetString(element, out var value)
-            && Names.CodePointLength(value) is >= 1 and <= ChatLimits.ClientMsgIdMaxLength
-                ? value
-                : throw new InvalidFieldException("clientMsgId must be a string of 1 to 64 characters");
+        return element.ValueKind == JsonValueKind.String && TryGetString(element, out var value) && ChatRules.ClientMsgId.IsMetBy(value)
+            ? value
+            : throw ChatRules.ClientMsgId.Violation();
     }
 
     private static long? OptionalSeq(JsonElement root, string name)
@@ -146,7 +114,7 @@ internal static class RequestParser
 
         return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var seq) && seq >= 0
             ? seq
-            : throw new InvalidFieldException($"{name} must be a whole number, 0 or more");
+            : throw Invalid($"{name} must be a whole number, 0 or more");
     }
 
     private static int Limit(JsonElement root)
@@ -164,7 +132,7 @@ internal static class RequestParser
         // A huge whole number (beyond 64 bits) is still a valid "larger value", capped like any other.
         return element.ValueKind == JsonValueKind.Number && IsLargePositiveInteger(element.GetRawText())
             ? ChatLimits.HistoryMaxLimit
-            : throw new InvalidFieldException("limit must be a whole number, 1 or more");
+            : throw Invalid("limit must be a whole number, 1 or more");
     }
 
     private static bool IsLargePositiveInteger(string raw) => raw.Length > 18 && raw.All(char.IsAsciiDigit);
@@ -173,12 +141,12 @@ internal static class RequestParser
     {
         if (!root.TryGetProperty(name, out var element))
         {
-            throw new InvalidFieldException($"missing field {name}");
+            throw Invalid($"missing field {name}");
         }
 
         return element.ValueKind == JsonValueKind.String && TryGetString(element, out var value)
             ? value
-            : throw new InvalidFieldException($"{name} must be a string");
+            : throw Invalid($"{name} must be a string");
     }
 
     /// <summary>A JSON string can escape a lone surrogate, which has no UTF-16 string; such a value is invalid.</summary>
@@ -196,8 +164,5 @@ internal static class RequestParser
         }
     }
 
-    private sealed class InvalidFieldException(string message, ChatErrorCode code = ChatErrorCode.BadRequest) : Exception(message)
-    {
-        public ChatErrorCode Code => code;
-    }
+    private static ChatException Invalid(string message) => new(ChatErrorCode.BadRequest, message);
 }

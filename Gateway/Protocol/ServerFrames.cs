@@ -7,7 +7,7 @@ using OrleansChat.History;
 
 namespace OrleansChat.Gateway.Protocol;
 
-/// <summary>Encodes the frames the server sends, straight to UTF-8 bytes.</summary>
+/// <summary>Encodes the frames the server sends, straight to UTF-8 bytes; the ok replies are in <see cref="Replies"/>.</summary>
 internal static class ServerFrames
 {
     // Escaping every non-ASCII character would make non-Latin chat several times larger on the wire.
@@ -19,6 +19,8 @@ internal static class ServerFrames
         id.WriteTo(writer);
         writeFields?.Invoke(writer);
     });
+
+    public static byte[] Error(RequestId id, ChatException error) => Error(id, error.Code, error.Message);
 
     public static byte[] Error(RequestId id, ChatErrorCode code, string message) => Encode(writer =>
     {
@@ -51,30 +53,8 @@ internal static class ServerFrames
         writer.WriteString("user", username);
     });
 
-    /// <summary>A message as an object of its own, as history lists them: the same fields as the event.</summary>
-    public static void WriteMessage(Utf8JsonWriter writer, string group, ChatMessage message)
-    {
-        writer.WriteStartObject();
-        WriteMessageFields(writer, group, message);
-        writer.WriteEndObject();
-    }
-
-    public static void WriteMembers(Utf8JsonWriter writer, IEnumerable<MemberInfo> members)
-    {
-        writer.WriteStartArray("members");
-        foreach (var member in members)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("userId", member.UserId);
-            writer.WriteString("username", member.Username);
-            writer.WriteBoolean("online", member.Online);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteMessageFields(Utf8JsonWriter writer, string group, ChatMessage message)
+    /// <summary>The fields of a message, shared by the message event and the messages of a history reply.</summary>
+    public static void WriteMessageFields(Utf8JsonWriter writer, string group, ChatMessage message)
     {
         writer.WriteString("type", "message");
         writer.WriteString("group", group);

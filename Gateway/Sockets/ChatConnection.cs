@@ -1,27 +1,27 @@
 using System.Net;
 using System.Net.WebSockets;
+using OrleansChat.Gateway.Limits;
 using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Sockets;
 
-/// <summary>One client's WebSocket: who it is, which groups it follows and where its frames go.</summary>
+/// <summary>One client's WebSocket: who it is, where its frames go and whether it may make another request.</summary>
 internal sealed class ChatConnection : IDisposable
 {
     private static long s_nextId;
 
-    private readonly RequestAllowance _requestAllowance;
+    private readonly TokenBucket _requestAllowance;
     private readonly Lock _stateLock = new();
     private Timer? _authenticationDeadline;
-    private volatile string[] _groups = [];
     private bool _handlingRequest;
     private bool _shutdownRequested;
 
-    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options)
+    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options, TimeProvider clock)
     {
         Socket = socket;
         RemoteAddress = remoteAddress;
         Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout);
-        _requestAllowance = new RequestAllowance(options.RequestsPerSecond, options.RequestBurst);
+        _requestAllowance = new TokenBucket(options.RequestsPerSecond, options.RequestBurst, clock);
     }
 
     public long Id { get; } = Interlocked.Increment(ref s_nextId);
@@ -33,41 +33,6 @@ internal sealed class ChatConnection : IDisposable
     public OutboundQueue Outbound { get; }
 
     public UserIdentity? User { get; private set; }
-
-    /// <summary>The groups whose feeds this socket is attached to; changed only by <see cref="Fanout.GroupFeeds"/>, under its lock.</summary>
-    /// <remarks>
-    /// A copy-on-write array, so feeds read it without a lock and a caller may enumerate it while it
-    /// changes; a socket follows a handful of groups, for which a concurrent dictionary would outweigh
-    /// the rest of an idle socket.
-    /// </remarks>
-    public IReadOnlyList<string> Groups => _groups;
-
-    /// <summary>Set once the socket has closed, under the feeds' lock, so no late callback attaches it again.</summary>
-    public bool IsReleased { get; set; }
-
-    public bool Follows(string group) => Array.IndexOf(_groups, group) >= 0;
-
-    public bool TryFollow(string group)
-    {
-        if (Follows(group))
-        {
-            return false;
-        }
-
-        _groups = [.. _groups, group];
-        return true;
-    }
-
-    public bool TryUnfollow(string group)
-    {
-        if (!Follows(group))
-        {
-            return false;
-        }
-
-        _groups = [.. _groups.Where(followed => followed != group)];
-        return true;
-    }
 
     public bool Send(byte[] frame, bool writeHere = true) => Outbound.Send(frame, writeHere);
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Limits;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Requests;
@@ -10,8 +11,9 @@ namespace OrleansChat.Gateway.Sockets;
 
 /// <summary>
 /// Runs one socket from accept to close: reads frames, enforces the frame rules and the authentication
-/// deadline, handles requests strictly one after another (so pipelined publishes keep their order), and
-/// finally releases the socket's groups and presence.
+/// deadline, answers requests strictly one after another (so pipelined publishes keep their order) with
+/// exactly one reply each (or none, as the protocol says), and finally releases the socket's groups and
+/// presence.
 /// </summary>
 /// <remarks>
 /// An idle socket waits in <see cref="RunAsync"/> itself, with no other async method of ours suspended
@@ -19,10 +21,12 @@ namespace OrleansChat.Gateway.Sockets;
 /// </remarks>
 internal sealed class SocketSession(
     RequestHandler handler,
+    RequestLimits limits,
     ConnectionRegistry registry,
-    GroupFeeds feeds,
+    FollowTable follows,
     PresenceReporter presence,
     IOptions<GatewayOptions> options,
+    TimeProvider clock,
     ILogger<SocketSession> logger)
 {
     private static readonly TimeSpan AbortLinger = TimeSpan.FromMilliseconds(250);
@@ -31,9 +35,10 @@ internal sealed class SocketSession(
     {
         var settings = options.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings);
+        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, clock);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
         registry.Add(connection);
+        follows.Open(connection);
         connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
         try
         {
@@ -99,18 +104,50 @@ internal sealed class SocketSession(
 
         try
         {
-            var request = RequestParser.Parse(payload);
-            if (!connection.TryAcquireRequestPermit())
+            if (await ReplyToAsync(connection, RequestParser.Parse(payload)) is { } reply)
             {
-                connection.Send(ServerFrames.Error(request.Id, ChatErrorCode.RateLimited, "too many requests; slow down"));
-                return;
+                connection.Send(reply);
             }
-
-            await handler.HandleAsync(connection, request);
         }
         finally
         {
             connection.EndRequest();
+        }
+    }
+
+    /// <summary>The request's reply: its ok (null for a request without an id), or its error.</summary>
+    private async Task<byte[]?> ReplyToAsync(ChatConnection connection, ClientRequest request)
+    {
+        if (limits.Refusal(connection, request) is { } refusal)
+        {
+            return ServerFrames.Error(request.Id, refusal);
+        }
+
+        if (request is InvalidRequest invalid)
+        {
+            return ServerFrames.Error(request.Id, invalid.Code, invalid.Message);
+        }
+
+        try
+        {
+            var reply = await handler.HandleAsync(connection, request);
+
+            // A request without an id is answered only when it fails; a ping always gets its pong.
+            return request.Id.IsPresent || request is PingRequest ? reply : null;
+        }
+        catch (Exception ex)
+        {
+            var (code, message) = GrainErrors.Describe(ex);
+            if (code == ChatErrorCode.Internal)
+            {
+                logger.LogError(ex, "Request {Type} failed", request.GetType().Name);
+            }
+            else if (code == ChatErrorCode.Unavailable)
+            {
+                logger.LogWarning(ex, "Request {Type} failed: the cluster did not answer", request.GetType().Name);
+            }
+
+            return ServerFrames.Error(request.Id, code, message);
         }
     }
 
@@ -148,7 +185,7 @@ internal sealed class SocketSession(
     private async Task ReleaseAsync(ChatConnection connection)
     {
         registry.Remove(connection);
-        feeds.Release(connection);
+        follows.Close(connection);
         if (connection.User is { } user)
         {
             await presence.SocketClosedAsync(user.UserId);

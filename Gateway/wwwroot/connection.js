@@ -1,6 +1,6 @@
 // The WebSocket to the gateway: request/reply matching by id, and reopening the socket with
-// exponential backoff after any drop. It knows nothing about chat; app.js decides what to do
-// when a socket opens (authenticate, catch up) through the onOpen handler.
+// exponential backoff after any drop. It knows nothing about chat; session.js decides what to
+// do when a socket opens (authenticate, catch up) through the onOpen handler app.js gives it.
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 5000;

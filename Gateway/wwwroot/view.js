@@ -57,6 +57,13 @@ export function showError(text) {
   el.error.textContent = text ?? '';
 }
 
+/** Shows why a request or handler failed; not a drop, which the status line already shows. */
+export function reportError(e) {
+  if (e?.code !== 'disconnected') {
+    showError(e?.message ?? String(e));
+  }
+}
+
 export function showView(loggedInAs) {
   el.loginView.hidden = !!loggedInAs;
   el.chatView.hidden = !loggedInAs;

@@ -13,7 +13,7 @@ public interface IHistoryReaderGrain : IGrainWithStringKey
     [ReadOnly]
     Task<HistoryResult> Read(string userId, HistoryQuery query);
 
-    /// <summary>The stored messages with after &lt; seq &lt;= through, for a gateway repairing a gap in its feed.</summary>
+    /// <summary>The stored messages with after &lt; seq &lt;= through, for a gateway repairing a gap in its relay of the group.</summary>
     [ReadOnly]
     Task<IReadOnlyList<ChatMessage>> ReadRange(long after, long through);
 }

@@ -1,4 +1,5 @@
 using OrleansChat.History;
+using OrleansChat.Rules;
 
 namespace OrleansChat.Groups;
 

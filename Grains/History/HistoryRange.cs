@@ -6,8 +6,6 @@ namespace OrleansChat.History;
 /// </summary>
 public readonly record struct HistoryRange(long From, long To, bool More)
 {
-    public bool IsEmpty => To < From;
-
     public static HistoryRange Resolve(HistoryQuery query, long lastSeq)
     {
         var upper = Math.Min(query.Before is { } before ? before - 1 : lastSeq, lastSeq);

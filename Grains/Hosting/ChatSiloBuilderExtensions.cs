@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Storage;
 using OrleansChat.Groups;
 using OrleansChat.Users;
@@ -45,7 +46,7 @@ public static class ChatSiloBuilderExtensions
 
         silo.Services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section));
         silo.Services.AddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
-        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }
 

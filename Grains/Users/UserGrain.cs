@@ -1,10 +1,9 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Groups;
 using OrleansChat.Presence;
+using OrleansChat.Rules;
 
 namespace OrleansChat.Users;
 
@@ -27,15 +26,12 @@ public sealed class UserGrain(
 
     public async Task<UserIdentity> Register(string username, string password)
     {
-        if (!Names.IsValidUsername(username) || Names.NormalizeUsername(username) != UserId)
+        if (!ChatRules.Username.IsMetBy(username) || Names.NormalizeUsername(username) != UserId)
         {
-            throw Fail.BadRequest("username must be 3 to 32 characters of A-Z a-z 0-9 _ . -");
+            throw ChatRules.Username.Violation();
         }
 
-        if (!Names.IsValidPassword(password))
-        {
-            throw Fail.BadRequest("password must be 8 to 128 characters");
-        }
+        ChatRules.Password.Require(password);
 
         if (account.State.IsRegistered)
         {
@@ -76,52 +72,34 @@ public sealed class UserGrain(
 
         var now = Now;
         var expiresAt = ClockExtensions.ToMillisecond(now + options.Value.TokenLifetime);
-        var secret = RandomNumberGenerator.GetBytes(32);
+        var (secret, secretHash) = SessionSecrets.Create();
         state.Sessions = state.Sessions
             .Where(session => session.ExpiresAt > now)
-            .Append(new LoginSession(SHA256.HashData(secret), expiresAt))
+            .Append(new LoginSession(secretHash, expiresAt))
             .TakeLast(options.Value.MaxSessionsPerUser)
             .ToList();
         await account.WriteStateAsync();
 
-        var token = SessionToken.Create(UserId, Base64Url.EncodeToString(secret));
-        return new LoginTicket(token, Identity, expiresAt);
+        return new LoginTicket(SessionToken.Create(UserId, secret), Identity, expiresAt);
     }
 
     public Task<UserIdentity> Authenticate(string token)
     {
-        if (!account.State.IsRegistered
-            || !SessionToken.TryParse(token, out var userId, out var secretText)
-            || userId != UserId
-            || !Base64Url.IsValid(secretText))
-        {
-            throw Fail.Unauthorized("invalid or expired token");
-        }
-
-        var secretHash = SHA256.HashData(Base64Url.DecodeFromChars(secretText));
-        var now = Now;
-        var valid = false;
-        foreach (var session in account.State.Sessions)
-        {
-            // Every session is compared, in constant time, so timing reveals nothing about the secret.
-            valid |= CryptographicOperations.FixedTimeEquals(session.SecretHash, secretHash) && session.ExpiresAt > now;
-        }
-
+        var valid = account.State.IsRegistered
+            && SessionToken.TryParse(token, out var userId, out var secret)
+            && userId == UserId
+            && SessionSecrets.Opens(account.State.Sessions, secret, Now);
         return valid ? Task.FromResult(Identity) : throw Fail.Unauthorized("invalid or expired token");
     }
 
     public async Task<JoinOutcome> JoinGroup(string group)
     {
         RequireRegistered();
-        if (!Names.IsValidGroup(group))
-        {
-            throw Fail.BadRequest("group must be 1 to 64 characters of A-Z a-z 0-9 _ . -");
-        }
-
+        ChatRules.Group.Require(group);
         var groups = memberships.State.Groups;
         if (!groups.Contains(group) && groups.Count >= options.Value.MaxGroupsPerUser)
         {
-            throw Fail.RateLimited($"a user may belong to at most {options.Value.MaxGroupsPerUser} groups");
+            throw ChatRules.TooManyGroups(options.Value.MaxGroupsPerUser);
         }
 
         var outcome = await GrainFactory.GetGrain<IGroupGrain>(group).Join(UserId, account.State.Username!, _leases.IsOnline);

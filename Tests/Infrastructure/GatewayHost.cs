@@ -30,7 +30,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<GatewayHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(_ => { }, settings);
+
+    /// <summary>Starts a gateway with services of the test's added, e.g. grain call filters for its embedded silo.</summary>
+    public static async Task<GatewayHost> StartAsync(Action<IServiceCollection> addServices, params (string Key, string Value)[] settings)
     {
         var args = new List<string>
         {
@@ -46,7 +49,9 @@ public sealed class GatewayHost : IAsyncDisposable
         };
         args.AddRange(settings.Select(setting => $"--{setting.Key}={setting.Value}"));
 
-        var app = ChatGatewayApp.Build([.. args]);
+        var builder = ChatGatewayApp.CreateBuilder([.. args]);
+        addServices(builder.Services);
+        var app = ChatGatewayApp.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(app, new Uri(address));

@@ -3,17 +3,17 @@ using Microsoft.Extensions.Options;
 namespace OrleansChat.Gateway.Fanout;
 
 /// <summary>
-/// A lost final message has no successor to reveal the gap, so every feed compares its last seq with
+/// A lost final message has no successor to reveal the gap, so every relay compares its last seq with
 /// its group's now and then.
 /// </summary>
-internal sealed class FeedTailChecker(GroupFeeds feeds, IOptions<GatewayOptions> options) : BackgroundService
+internal sealed class RelayTailChecker(FollowTable follows, IOptions<GatewayOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.TailCheckInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            feeds.CheckTails();
+            follows.CheckTails();
         }
     }
 }

@@ -1,7 +1,7 @@
 using OrleansChat.Errors;
 using StackExchange.Redis;
 
-namespace OrleansChat.Gateway.Requests;
+namespace OrleansChat.Gateway.Protocol;
 
 /// <summary>Maps what a grain call threw to the protocol's error code and a message for people.</summary>
 internal static class GrainErrors

@@ -1,4 +1,4 @@
-namespace OrleansChat;
+namespace OrleansChat.Rules;
 
 /// <summary>The limits of the wire protocol, shared by the gateway's validation and the grains' own checks.</summary>
 public static class ChatLimits
@@ -10,6 +10,7 @@ public static class ChatLimits
     public const int GroupMaxLength = 64;
     public const int TextMaxLength = 4000;
     public const int ClientMsgIdMaxLength = 64;
+    public const int RequestIdMaxLength = 64;
     public const int HistoryDefaultLimit = 50;
     public const int HistoryMaxLimit = 200;
 

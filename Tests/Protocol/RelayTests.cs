@@ -2,16 +2,17 @@ using OrleansChat.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
 using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Sockets;
 using OrleansChat.Groups;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
 
 /// <summary>
-/// The gateway's per-group feeds: one stream subscription per group however many sockets follow it,
-/// and messages the stream lost reach the sockets from history, once each and in order.
+/// The gateway's group relays: one stream subscription per group however many sockets follow it, and
+/// messages the stream lost reach the sockets from history, once each and in order.
 /// </summary>
-public sealed class FeedTests
+public sealed class RelayTests
 {
     [Fact]
     public async Task ManySocketsInAGroup_OneSubscription_DroppedWhenTheLastLeaves()
@@ -34,11 +35,29 @@ public sealed class FeedTests
             await socket.DisposeAsync();
         }
 
-        await Eventually.TrueAsync(async () => (await SubscriptionsAsync(host, group)).Count == 0, "the feed unsubscribed");
+        await Eventually.TrueAsync(async () => (await SubscriptionsAsync(host, group)).Count == 0, "the relay unsubscribed");
     }
 
     [Fact]
-    public async Task GroupLargerThanTheFeedWritesItself_EverySocketGetsEveryEventOnceInOrder()
+    public async Task JoinAndLeave_FollowTableAnswersBothWays()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var follows = host.Services.GetRequiredService<FollowTable>();
+        var (socket, username) = await host.LoggedInAsync();
+        var connection = Assert.Single(host.Services.GetRequiredService<ConnectionRegistry>().OfUser(username.ToLowerInvariant()));
+        var group = Unique.Name("g");
+
+        await socket.JoinAsync(group);
+        Assert.Equal([group], follows.GroupsOf(connection));
+        Assert.Equal([connection], follows.ReceiversOf(group).Select(receiver => receiver.Socket));
+
+        await socket.OkAsync(new { type = "leave", group });
+        Assert.Empty(follows.GroupsOf(connection));
+        Assert.Empty(follows.ReceiversOf(group));
+    }
+
+    [Fact]
+    public async Task GroupLargerThanTheRelayWritesItself_EverySocketGetsEveryEventOnceInOrder()
     {
         await using var host = await GatewayHost.StartAsync();
         var group = Unique.Name("g");
@@ -48,12 +67,12 @@ public sealed class FeedTests
         await typist.JoinAsync(group);
         var token = (await writer.OkAsync(new { type = "login", username, password = Chatters.Password })).Str("token");
 
-        // The writer's further sockets follow the group from their auth on; enough of them that the feed
+        // The writer's further sockets follow the group from their auth on; enough of them that the relay
         // hands its writes to the thread pool.
         var readers = new List<ChatSocket>();
         try
         {
-            while (readers.Count <= GroupFeed.WriteHereUpTo)
+            while (readers.Count <= GroupReceivers.WriteHereUpTo)
             {
                 var reader = await host.ConnectAsync();
                 readers.Add(reader);
@@ -92,7 +111,7 @@ public sealed class FeedTests
         await DropSubscriptionsBehindTheGatewaysBackAsync(host, group);
         await writer.PublishAsync(group, "m2");
         await writer.PublishAsync(group, "m3");
-        host.Services.GetRequiredService<GroupFeeds>().Resubscribe();
+        host.Services.GetRequiredService<FollowTable>().Resubscribe();
         await writer.NextFrameAsync(frame => frame.Type() == "message" && frame.Str("text") == "m3");
         await writer.PublishAsync(group, "m4");
 

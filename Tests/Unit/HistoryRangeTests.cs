@@ -1,7 +1,8 @@
 using OrleansChat.History;
 
-namespace OrleansChat.Tests.Grains;
+namespace OrleansChat.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class HistoryRangeTests
 {
     [Theory]
@@ -21,4 +22,17 @@ public sealed class HistoryRangeTests
 
         Assert.Equal((from, to, more), (range.From, range.To, range.More));
     }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(32, 0)]
+    [InlineData(33, 1)]
+    [InlineData(64, 1)]
+    [InlineData(65, 2)]
+    public void PageOf_PageNHoldsSeqsAfterNTimesCapacity(long seq, long page) =>
+        Assert.Equal(page, HistoryPaging.PageOf(seq));
+
+    [Fact]
+    public void PageKey_NamesGroupAndIndex() =>
+        Assert.Equal("general/3", new HistoryPageKey("general", 3).ToGrainKey());
 }

@@ -1,0 +1,137 @@
+using OrleansChat.Gateway.Sockets;
+
+namespace OrleansChat.Gateway.Fanout;
+
+/// <summary>
+/// Which local sockets follow which groups: the one owner of that relation on this gateway, answering it
+/// both ways round (<see cref="ReceiversOf"/> a group, <see cref="GroupsOf"/> a socket), under one lock.
+/// Each followed group has one <see cref="GroupRelay"/>, started with its first receiver and stopped after
+/// its last, so a group's stream is subscribed once per gateway however many sockets follow it.
+/// </summary>
+internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> relayLogger)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, FollowedGroup> _groups = new(StringComparer.Ordinal);
+
+    // Copy-on-write arrays: a socket follows a handful of groups, for which a set would outweigh the
+    // rest of an idle socket.
+    private readonly Dictionary<ChatConnection, string[]> _sockets = [];
+
+    /// <summary>Lets the socket follow groups until <see cref="Close"/>.</summary>
+    public void Open(ChatConnection socket)
+    {
+        lock (_lock)
+        {
+            _sockets.Add(socket, []);
+        }
+    }
+
+    /// <summary>
+    /// Starts delivering the group's messages with seq above <paramref name="startSeq"/> to the socket; a
+    /// no-op when it already follows the group or has closed. The task completes once the socket is live
+    /// on the group's relay.
+    /// </summary>
+    public Task Follow(ChatConnection socket, string group, long startSeq)
+    {
+        Receiver receiver;
+        GroupRelay relay;
+        lock (_lock)
+        {
+            if (!_sockets.TryGetValue(socket, out var groups) || groups.Contains(group))
+            {
+                return Task.CompletedTask;
+            }
+
+            _sockets[socket] = [.. groups, group];
+            if (!_groups.TryGetValue(group, out var followed))
+            {
+                var receivers = new GroupReceivers();
+                followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, relayLogger));
+                _groups[group] = followed;
+            }
+
+            receiver = new Receiver(socket, startSeq);
+            followed.Receivers.Add(receiver);
+            relay = followed.Relay;
+        }
+
+        return relay.Admit(receiver);
+    }
+
+    public void Unfollow(ChatConnection socket, string group)
+    {
+        lock (_lock)
+        {
+            if (_sockets.TryGetValue(socket, out var groups) && groups.Contains(group))
+            {
+                _sockets[socket] = Array.FindAll(groups, followed => followed != group);
+                RemoveReceiverLocked(socket, group);
+            }
+        }
+    }
+
+    /// <summary>Ends every follow of a closed socket; it follows nothing afterwards, whatever arrives late.</summary>
+    public void Close(ChatConnection socket)
+    {
+        lock (_lock)
+        {
+            if (_sockets.Remove(socket, out var groups))
+            {
+                foreach (var group in groups)
+                {
+                    RemoveReceiverLocked(socket, group);
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<string> GroupsOf(ChatConnection socket)
+    {
+        lock (_lock)
+        {
+            return _sockets.GetValueOrDefault(socket) ?? [];
+        }
+    }
+
+    public IReadOnlyList<Receiver> ReceiversOf(string group)
+    {
+        lock (_lock)
+        {
+            return _groups.TryGetValue(group, out var followed) ? followed.Receivers.All : [];
+        }
+    }
+
+    /// <summary>Makes every relay compare its last forwarded seq with its group's, repairing a lost tail.</summary>
+    public void CheckTails() => ForEachRelay(relay => relay.CheckTail());
+
+    /// <summary>After the cluster connection was lost and regained, subscriptions may be gone: renew them all.</summary>
+    public void Resubscribe() => ForEachRelay(relay => relay.Resubscribe());
+
+    private void ForEachRelay(Action<GroupRelay> action)
+    {
+        lock (_lock)
+        {
+            foreach (var followed in _groups.Values)
+            {
+                action(followed.Relay);
+            }
+        }
+    }
+
+    private void RemoveReceiverLocked(ChatConnection socket, string group)
+    {
+        if (!_groups.TryGetValue(group, out var followed) || followed.Receivers.Of(socket) is not { } receiver)
+        {
+            return;
+        }
+
+        followed.Receivers.Remove(receiver);
+        if (followed.Receivers.Count == 0)
+        {
+            _groups.Remove(group);
+            followed.Relay.Stop();
+        }
+    }
+
+    private sealed record FollowedGroup(GroupReceivers Receivers, GroupRelay Relay);
+}

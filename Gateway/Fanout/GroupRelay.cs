@@ -1,0 +1,209 @@
+using System.Threading.Channels;
+using Orleans.Streams;
+using OrleansChat.Gateway.Protocol;
+using OrleansChat.Groups;
+using OrleansChat.History;
+
+namespace OrleansChat.Gateway.Fanout;
+
+/// <summary>
+/// Relays one group's stream to the group's receivers on this gateway. All work runs on one loop, so the
+/// seq bookkeeping needs no locks: the relay remembers the last seq it forwarded and, when an event shows
+/// a gap (or a tail check shows the group is ahead), reads the missing messages from history first. Each
+/// socket thus sees every seq after its start once, in order.
+/// </summary>
+internal sealed class GroupRelay
+{
+    private const int RepairBatch = 200;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly string _group;
+    private readonly IClusterClient _cluster;
+    private readonly GroupReceivers _receivers;
+    private readonly ILogger<GroupRelay> _logger;
+    private readonly Channel<RelayWork> _work = Channel.CreateUnbounded<RelayWork>(new UnboundedChannelOptions { SingleReader = true });
+    private long _lastForwarded;
+    private StreamSubscriptionHandle<GroupEvent>? _subscription;
+
+    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, ILogger<GroupRelay> logger)
+    {
+        _group = group;
+        _lastForwarded = startSeq;
+        _receivers = receivers;
+        _cluster = cluster;
+        _logger = logger;
+        _work.Writer.TryWrite(new RelayWork.Subscribe());
+        _ = RunAsync();
+    }
+
+    /// <summary>Makes a new receiver live, after catching it up; the task completes once it is.</summary>
+    public Task Admit(Receiver receiver)
+    {
+        var admitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Writer.TryWrite(new RelayWork.Admit(receiver, admitted));
+        return admitted.Task;
+    }
+
+    public void CheckTail() => _work.Writer.TryWrite(new RelayWork.CheckTail());
+
+    public void Resubscribe() => _work.Writer.TryWrite(new RelayWork.Subscribe());
+
+    public void Stop()
+    {
+        _work.Writer.TryWrite(new RelayWork.Unsubscribe());
+        _work.Writer.TryComplete();
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await (work switch
+                {
+                    RelayWork.Event e => OnEventAsync(e.GroupEvent),
+                    RelayWork.Admit a => AdmitAsync(a),
+                    RelayWork.CheckTail => RepairThroughAsync(await GroupGrain.GetLastSeq()),
+                    RelayWork.Subscribe => SubscribeAsync(),
+                    RelayWork.Unsubscribe => UnsubscribeAsync(),
+                    _ => Task.CompletedTask,
+                });
+            }
+            catch (Exception ex)
+            {
+                // Whatever was missed is repaired from history by the next event or tail check.
+                _logger.LogWarning(ex, "Relay of group {Group} failed on {Work}", _group, work.GetType().Name);
+            }
+        }
+    }
+
+    private IGroupGrain GroupGrain => _cluster.GetGrain<IGroupGrain>(_group);
+
+    private async Task SubscribeAsync()
+    {
+        await UnsubscribeAsync();
+        var stream = _cluster.GetStreamProvider(GroupStream.ProviderName).GetStream<GroupEvent>(GroupStream.For(_group));
+        try
+        {
+            _subscription = await stream.SubscribeAsync((groupEvent, _) =>
+            {
+                _work.Writer.TryWrite(new RelayWork.Event(groupEvent));
+                return Task.CompletedTask;
+            });
+        }
+        catch
+        {
+            RetryLater(new RelayWork.Subscribe());
+            throw;
+        }
+
+        // Messages stored before the subscription took effect never arrive on it.
+        CheckTail();
+    }
+
+    private async Task UnsubscribeAsync()
+    {
+        if (_subscription is { } subscription)
+        {
+            _subscription = null;
+            await subscription.UnsubscribeAsync();
+        }
+    }
+
+    private async Task AdmitAsync(RelayWork.Admit admit)
+    {
+        var (receiver, admitted) = admit;
+
+        // The socket may have unfollowed (or closed) before its turn came, or a failed admission was retried.
+        if (receiver.IsAdmitted || !_receivers.Contains(receiver))
+        {
+            admitted.TrySetResult();
+            return;
+        }
+
+        // This socket starts behind what the relay already forwarded: send it the difference first.
+        if (receiver.StartSeq < _lastForwarded)
+        {
+            IReadOnlyList<ChatMessage> missed;
+            try
+            {
+                missed = await ReadRangeAsync(receiver.StartSeq, _lastForwarded);
+            }
+            catch
+            {
+                RetryLater(admit);
+                throw;
+            }
+
+            foreach (var message in missed)
+            {
+                receiver.Socket.Send(ServerFrames.Message(_group, message));
+            }
+        }
+
+        receiver.LiveAfter = Math.Max(receiver.StartSeq, _lastForwarded);
+        admitted.TrySetResult();
+    }
+
+    private async Task OnEventAsync(GroupEvent groupEvent)
+    {
+        switch (groupEvent)
+        {
+            case MessagesStored stored:
+                foreach (var message in stored.Messages)
+                {
+                    if (message.Seq > _lastForwarded + 1)
+                    {
+                        await RepairThroughAsync(message.Seq - 1);
+                    }
+
+                    Forward(message);
+                }
+
+                break;
+            case PresenceChanged presence:
+                _receivers.SendToOthersThan(presence.UserId, ServerFrames.Presence(_group, presence.Username, presence.Status));
+                break;
+            case UserTyping typing:
+                _receivers.SendToOthersThan(typing.UserId, ServerFrames.Typing(_group, typing.Username));
+                break;
+        }
+    }
+
+    private async Task RepairThroughAsync(long through)
+    {
+        while (_lastForwarded < through)
+        {
+            var missing = await ReadRangeAsync(_lastForwarded, Math.Min(through, _lastForwarded + RepairBatch));
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var message in missing)
+            {
+                Forward(message);
+            }
+        }
+    }
+
+    /// <summary>Queues work again after a pause, for failures the cluster may recover from.</summary>
+    private void RetryLater(RelayWork work) =>
+        _ = Task.Delay(RetryDelay).ContinueWith(_ => _work.Writer.TryWrite(work), TaskScheduler.Default);
+
+    private Task<IReadOnlyList<ChatMessage>> ReadRangeAsync(long after, long through) =>
+        _cluster.GetGrain<IHistoryReaderGrain>(_group).ReadRange(after, through);
+
+    /// <summary>Sends the next message once to each live receiver, encoding it once for all.</summary>
+    private void Forward(ChatMessage message)
+    {
+        if (message.Seq != _lastForwarded + 1)
+        {
+            return;
+        }
+
+        _lastForwarded = message.Seq;
+        _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
+    }
+}
