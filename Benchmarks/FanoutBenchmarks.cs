@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
 using OrleansChat.Gateway;
+using OrleansChat.Limits;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Sockets;
 
@@ -28,6 +29,7 @@ public class FanoutBenchmarks
                 WebSocket.CreateFromStream(new CountingStream(_writes), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan),
                 remoteAddress: null,
                 options,
+                new LimitsOptions(),
                 TimeProvider.System))
             .ToList();
     }

@@ -64,6 +64,34 @@ public sealed class ChatClient : IAsyncDisposable
         return account;
     }
 
+    /// <summary>
+    /// Ends this login's session on the server: its token stops working everywhere and the server closes this
+    /// connection after the reply, so no reconnect follows.
+    /// </summary>
+    public async Task LogoutAsync(CancellationToken cancellationToken = default)
+    {
+        var token = _token;
+        _token = null;
+        try
+        {
+            await RequestAsync(new { type = "logout" }, cancellationToken);
+        }
+        catch
+        {
+            _token = token;
+            throw;
+        }
+    }
+
+    /// <summary>Sets a new password; every other session of the user ends, and this connection goes on with the returned token.</summary>
+    public async Task<LoginResult> ChangePasswordAsync(string password, string newPassword, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(new { type = "change_password", password, newPassword }, cancellationToken);
+        var login = new LoginResult(Frames.Str(reply, "token"), Frames.Str(reply, "userId"), Frames.Str(reply, "username"), Frames.Time(reply, "expiresAt"));
+        _token = login.Token;
+        return login;
+    }
+
     public async Task<JoinResult> JoinAsync(string group, CancellationToken cancellationToken = default)
     {
         var reply = await RequestAsync(new { type = "join", group }, cancellationToken);

@@ -171,12 +171,12 @@ public sealed class ChatSocket : IAsyncDisposable
 
     private void Dispatch(JsonElement frame)
     {
-        if (frame.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+        if (frame.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && IdOf(id) is { } key)
         {
             TaskCompletionSource<JsonElement>? reply;
             lock (_pending)
             {
-                _pending.Remove(id.GetString()!, out reply);
+                _pending.Remove(key, out reply);
             }
 
             if (reply is not null)
@@ -187,6 +187,22 @@ public sealed class ChatSocket : IAsyncDisposable
         }
 
         _frames.Writer.TryWrite(frame);
+    }
+
+    /// <summary>
+    /// The id a reply repeats; null for one that no string can hold (the server repeats an invalid id, e.g. a
+    /// lone surrogate, exactly as it was sent), which answers none of our requests.
+    /// </summary>
+    private static string? IdOf(JsonElement id)
+    {
+        try
+        {
+            return id.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private void FailPending()

@@ -30,13 +30,16 @@ public static class ChatGatewayApp
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
-        WarnIfStorageIsVolatile(app, Options(app.Configuration));
+        var settings = Options(app.Configuration);
+        WarnIfStorageIsVolatile(app, settings);
         CloseSocketsOnShutdown(app);
 
         app.UseJsonErrorPages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+
+        // A ping that goes unanswered drops the socket: half-open connections are reaped and their users go offline.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.KeepAliveInterval, KeepAliveTimeout = settings.KeepAliveTimeout });
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
         app.MapProtocolDocument();

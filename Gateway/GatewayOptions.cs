@@ -15,17 +15,6 @@ public sealed class GatewayOptions
     /// <summary>A socket whose unsent frames exceed this is closed with 1013.</summary>
     public long MaxOutboundBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Requests one socket may make per second on average (a token bucket).</summary>
-    public int RequestsPerSecond { get; set; } = 100;
-
-    /// <summary>Requests one socket may make in a burst above the average.</summary>
-    public int RequestBurst { get; set; } = 200;
-
-    /// <summary>Registrations and logins one client address may attempt per second on average.</summary>
-    public int AccountAttemptsPerSecond { get; set; } = 20;
-
-    public int AccountAttemptBurst { get; set; } = 40;
-
     /// <summary>How long user grains count this gateway's sockets without hearing from it.</summary>
     public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -33,6 +22,15 @@ public sealed class GatewayOptions
 
     /// <summary>How often each subscribed group's last seq is checked, to repair a lost final message.</summary>
     public TimeSpan TailCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Origins (e.g. "https://chat.example.com") whose pages may open sockets; empty: this server's own only.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>How often the server pings a socket (WebSocket ping frames).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A socket that has not answered a ping within this long is dropped, as if it had closed.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a closing socket may take to answer the close handshake before it is dropped.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);

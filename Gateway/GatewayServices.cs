@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansChat.Gateway.Fanout;
 using OrleansChat.Gateway.Limits;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Requests;
 using OrleansChat.Gateway.Sockets;
+using OrleansChat.Limits;
 
 namespace OrleansChat.Gateway;
 
@@ -12,6 +14,9 @@ internal static class GatewayServices
     public static void AddChatGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<UserAllowance>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<FollowTable>();
@@ -22,6 +27,8 @@ internal static class GatewayServices
         services.AddHostedService<RelayTailChecker>();
         services.AddSingleton<AccountAttemptLimiter>();
         services.AddSingleton<RequestHandler>();
+        services.AddSingleton<SocketSignIn>();
+        services.AddSingleton<OriginPolicy>();
         services.AddSingleton<RequestLimits>();
         services.AddSingleton<SocketSession>();
     }

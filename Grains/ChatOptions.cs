@@ -9,6 +9,4 @@ public sealed class ChatOptions
 
     /// <summary>Logins kept per user; the oldest session is dropped past this.</summary>
     public int MaxSessionsPerUser { get; set; } = 20;
-
-    public int MaxGroupsPerUser { get; set; } = 1000;
 }

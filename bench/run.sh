@@ -52,8 +52,7 @@ start_gateway() { # extra gateway arguments...
   # shellcheck disable=SC2086
   env ${SERVER_ENV:-} ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
     --Orleans:Endpoints:SiloPort="$(free_port)" --Logging:LogLevel:Default=Warning \
-    --Gateway:RequestsPerSecond=100000 --Gateway:RequestBurst=100000 \
-    --Gateway:AccountAttemptsPerSecond=100000 --Gateway:AccountAttemptBurst=100000 "$@" >"$work/server.log" 2>&1 &
+    --Limits:Enabled=false "$@" >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_for "$url/readyz"
 }
@@ -147,10 +146,8 @@ run_once() {
         --connect-rate 2500 --hold 5 --server-pid "$server_pid" 2>"$work/load.log"
       stop_server ;;
     cluster)
-      # The gateways inherit this environment: the same raised limits as start_gateway.
-      Gateway__RequestsPerSecond=100000 Gateway__RequestBurst=100000 \
-        Gateway__AccountAttemptsPerSecond=100000 Gateway__AccountAttemptBurst=100000 \
-        "$root/deploy/local-cluster.sh" start "$work/cluster" >/dev/null
+      # The gateways inherit this environment: abuse limits off, as in start_gateway.
+      Limits__Enabled=false "$root/deploy/local-cluster.sh" start "$work/cluster" >/dev/null
       # shellcheck disable=SC1091
       source "$work/cluster/cluster.env"
       fanout "$GATEWAY1,$GATEWAY2" "${fanout_load[@]}"

@@ -28,14 +28,31 @@ internal static class AccountCommands
             context.Output.Result(new { result.UserId, result.Username, expiresAt = Output.WireTime(result.ExpiresAt) }, $"logged in as {result.Username} until {result.ExpiresAt.ToLocalTime():g}");
         });
 
-        var logout = new Command("logout", "Forget the token stored for this server");
-        logout.SetBody((_, context, _) =>
+        var logout = new Command("logout", "End the login on the server and forget the token stored for this server");
+        logout.SetBody(async (_, context, cancellationToken) =>
         {
+            if (context.Tokens.Get(context.Server) is not null)
+            {
+                await EndSessionAsync(context, cancellationToken);
+            }
+
             var forgotten = context.Tokens.Remove(context.Server);
             context.Output.Result(new { loggedOut = forgotten }, forgotten ? "logged out" : "was not logged in");
-            return Task.CompletedTask;
         });
 
         return [register, login, logout];
+    }
+
+    /// <summary>Ends the stored token's session; one that has already expired or ended needs nothing more.</summary>
+    private static async Task EndSessionAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
+            await client.LogoutAsync(cancellationToken);
+        }
+        catch (CliException)
+        {
+        }
     }
 }

@@ -33,8 +33,6 @@ internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> re
     /// </summary>
     public Task Follow(ChatConnection socket, string group, long startSeq)
     {
-        Receiver receiver;
-        GroupRelay relay;
         lock (_lock)
         {
             if (!_sockets.TryGetValue(socket, out var groups) || groups.Contains(group))
@@ -50,12 +48,12 @@ internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> re
                 _groups[group] = followed;
             }
 
-            receiver = new Receiver(socket, startSeq);
+            var receiver = new Receiver(socket, startSeq);
             followed.Receivers.Add(receiver);
-            relay = followed.Relay;
-        }
 
-        return relay.Admit(receiver);
+            // Queued under the lock, so that no unfollow can stop the relay before the admission is on its loop.
+            return followed.Relay.Admit(receiver);
+        }
     }
 
     public void Unfollow(ChatConnection socket, string group)
@@ -93,6 +91,7 @@ internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> re
         }
     }
 
+    /// <summary>The sockets following the group here, those still being caught up from history included.</summary>
     public IReadOnlyList<Receiver> ReceiversOf(string group)
     {
         lock (_lock)

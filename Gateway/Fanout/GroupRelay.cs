@@ -40,7 +40,11 @@ internal sealed class GroupRelay
     public Task Admit(Receiver receiver)
     {
         var admitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _work.Writer.TryWrite(new RelayWork.Admit(receiver, admitted));
+        if (!_work.Writer.TryWrite(new RelayWork.Admit(receiver, admitted)))
+        {
+            admitted.TrySetResult();
+        }
+
         return admitted.Task;
     }
 
@@ -134,6 +138,13 @@ internal sealed class GroupRelay
             {
                 RetryLater(admit);
                 throw;
+            }
+
+            // The socket may have unfollowed while the history was read.
+            if (!_receivers.Contains(receiver))
+            {
+                admitted.TrySetResult();
+                return;
             }
 
             foreach (var message in missed)

@@ -9,7 +9,7 @@ namespace OrleansChat.Gateway.Hosting;
 /// connection is back; each re-subscription repairs the gap from history.
 /// </summary>
 /// <remarks>
-/// The follow table is resolved when needed: they depend on the cluster client, which creates this observer.
+/// The follow table is resolved when needed: it depends on the cluster client, which creates this observer.
 /// </remarks>
 internal sealed class ClusterReconnectionObserver(IServiceProvider services, ILogger<ClusterReconnectionObserver> logger) : IClusterConnectionStatusObserver
 {

@@ -1,68 +1,89 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OrleansChat.Errors;
+using OrleansChat.Gateway.Metrics;
+using OrleansChat.Limits;
+using OrleansChat.Rules;
 
 namespace OrleansChat.Gateway.Limits;
 
 /// <summary>
-/// Registrations and logins per client address, over HTTP and WebSocket alike: each costs a slow
-/// password hash, so an unbounded stream of them is both a password-guessing and a CPU attack.
+/// Registrations and logins per client address, over HTTP and WebSocket alike: each costs a slow password
+/// hash, so an unbounded stream of them is both a password-guessing and a CPU attack. A token bucket bounds
+/// the rate; failed attempts in a row add an exponential back-off, which a success does not reset (one good
+/// account must not buy an address more guesses at the others).
 /// </summary>
-internal sealed class AccountAttemptLimiter(IOptions<GatewayOptions> options, TimeProvider clock)
+internal sealed class AccountAttemptLimiter
 {
-    /// <summary>Addresses tracked before the buckets that refilled completely are forgotten.</summary>
-    private const int SweepAbove = 1024;
+    private readonly LimitsOptions _limits;
+    private readonly TimeProvider _clock;
+    private readonly GatewayMetrics _metrics;
+    private readonly KeyedLimits<IPAddress, AddressLimits> _addresses;
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<IPAddress, TokenBucket> _buckets = [];
-    private int _sweepAt = SweepAbove;
+    public AccountAttemptLimiter(IOptions<LimitsOptions> options, TimeProvider clock, GatewayMetrics metrics)
+    {
+        _limits = options.Value;
+        _clock = clock;
+        _metrics = metrics;
+        _addresses = new KeyedLimits<IPAddress, AddressLimits>(
+            () => new AddressLimits(
+                new TokenBucket(_limits.AccountAttemptsPerSecond, _limits.AccountAttemptBurst, clock),
+                new FailureBackoff(_limits.FreeLoginFailures, _limits.LoginBackoff, _limits.LoginBackoffMax)),
+            address => address.Attempts.IsFull && address.Failures.IsForgottenAt(Now));
+    }
 
     public int TrackedAddresses
     {
         get
         {
-            lock (_lock)
+            lock (_addresses.Lock)
             {
-                return _buckets.Count;
+                return _addresses.Count;
             }
         }
     }
 
-    public bool TryAcquire(IPAddress? client)
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The error that refuses an attempt from this address now (counted in the metrics), or null when it may go ahead.</summary>
+    public ChatException? Refusal(IPAddress? client)
     {
-        client ??= IPAddress.None;
-        lock (_lock)
+        if (!_limits.Enabled)
         {
-            if (!_buckets.TryGetValue(client, out var bucket))
-            {
-                SweepIfLarge();
-                var settings = options.Value;
-                bucket = new TokenBucket(settings.AccountAttemptsPerSecond, settings.AccountAttemptBurst, clock);
-                _buckets[client] = bucket;
-            }
-
-            return bucket.TryTake();
+            return null;
         }
+
+        ChatException? refusal;
+        lock (_addresses.Lock)
+        {
+            var address = _addresses.For(client ?? IPAddress.None);
+            var wait = address.Failures.WaitAt(Now);
+            refusal = wait > TimeSpan.Zero ? ChatRules.TooManyFailedLogins(wait)
+                : address.Attempts.TryTake() ? null
+                : ChatRules.TooManyAccountAttempts();
+        }
+
+        if (refusal is not null)
+        {
+            _metrics.RateLimited(LimitKind.AccountAttempts);
+        }
+
+        return refusal;
     }
 
-    /// <summary>
-    /// A full bucket is the same as none, so those go once the table has grown; the next sweep waits until
-    /// it has doubled again, which keeps the cost per attempt constant.
-    /// </summary>
-    private void SweepIfLarge()
+    /// <summary>Counts a wrong password, or a registration of a taken name, against the address.</summary>
+    public void Failed(IPAddress? client)
     {
-        if (_buckets.Count < _sweepAt)
+        if (!_limits.Enabled)
         {
             return;
         }
 
-        foreach (var (address, bucket) in _buckets)
+        lock (_addresses.Lock)
         {
-            if (bucket.IsFull)
-            {
-                _buckets.Remove(address);
-            }
+            _addresses.For(client ?? IPAddress.None).Failures.Failed(Now);
         }
-
-        _sweepAt = Math.Max(SweepAbove, _buckets.Count * 2);
     }
+
+    private sealed record AddressLimits(TokenBucket Attempts, FailureBackoff Failures);
 }

@@ -1,23 +1,53 @@
+using Microsoft.Extensions.Options;
 using OrleansChat.Errors;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Sockets;
+using OrleansChat.Limits;
 using OrleansChat.Rules;
 
 namespace OrleansChat.Gateway.Limits;
 
-/// <summary>The limits a request must pass before it runs: the socket's request allowance and, for accounts, the client address's.</summary>
-internal sealed class RequestLimits(AccountAttemptLimiter accountAttempts)
+/// <summary>
+/// The abuse limits a socket's request must pass before it runs: the socket's own budgets, its user's, and
+/// for registrations and logins its address's. Every refusal is counted in the metrics.
+/// </summary>
+internal sealed class RequestLimits(
+    IOptions<LimitsOptions> options,
+    UserAllowance users,
+    AccountAttemptLimiter accountAttempts,
+    GatewayMetrics metrics)
 {
     /// <summary>The error that refuses the request, or null when it may run.</summary>
     public ChatException? Refusal(ChatConnection connection, ClientRequest request)
     {
-        if (!connection.TryAcquireRequestPermit())
+        if (!options.Value.Enabled)
         {
-            return ChatRules.TooManyRequests();
+            return null;
         }
 
-        return request is RegisterRequest or LoginRequest && !accountAttempts.TryAcquire(connection.RemoteAddress)
-            ? ChatRules.TooManyAccountAttempts()
-            : null;
+        var broken = connection.Allowance.Breaks(request)
+            ?? (connection.User is { } user ? users.Breaks(user.UserId, request) : null);
+        if (broken is { } limit)
+        {
+            metrics.RateLimited(limit);
+            return limit switch
+            {
+                LimitKind.Publishes => ChatRules.TooManyPublishes(),
+                LimitKind.Typing => ChatRules.TooManyTypingNotices(),
+                _ => ChatRules.TooManyRequests(),
+            };
+        }
+
+        return request is RegisterRequest or LoginRequest or ChangePasswordRequest ? accountAttempts.Refusal(connection.RemoteAddress) : null;
+    }
+
+    /// <summary>Counts a wrong password, or a registration of a taken name, against the socket's address.</summary>
+    public void Completed(ChatConnection connection, ClientRequest request, ChatErrorCode? error)
+    {
+        if ((request, error) is (LoginRequest or ChangePasswordRequest, ChatErrorCode.Unauthorized) or (RegisterRequest, ChatErrorCode.Conflict))
+        {
+            accountAttempts.Failed(connection.RemoteAddress);
+        }
     }
 }

@@ -15,6 +15,10 @@ internal sealed record LoginRequest(RequestId Id, string Username, string Passwo
 
 internal sealed record AuthRequest(RequestId Id, string Token) : ClientRequest(Id);
 
+internal sealed record LogoutRequest(RequestId Id) : ClientRequest(Id);
+
+internal sealed record ChangePasswordRequest(RequestId Id, string Password, string NewPassword) : ClientRequest(Id);
+
 internal sealed record JoinRequest(RequestId Id, string Group) : ClientRequest(Id);
 
 internal sealed record LeaveRequest(RequestId Id, string Group) : ClientRequest(Id);

@@ -1,4 +1,5 @@
 using OrleansChat.Errors;
+using OrleansChat.Rules;
 using StackExchange.Redis;
 
 namespace OrleansChat.Gateway.Protocol;
@@ -9,8 +10,7 @@ internal static class GrainErrors
     public static (ChatErrorCode Code, string Message) Describe(Exception exception) => exception switch
     {
         ChatException chat => (chat.Code, chat.Message),
-        TimeoutException or OrleansException or RedisException =>
-            (ChatErrorCode.Unavailable, "the chat cluster is not reachable right now; retry"),
+        TimeoutException or OrleansException or RedisException => Describe(ChatRules.ClusterUnreachable()),
         _ => (ChatErrorCode.Internal, "internal error"),
     };
 }

@@ -33,18 +33,18 @@ internal static class RequestParser
             }
 
             var id = RequestId.None;
-            if (root.TryGetProperty("id", out var idElement))
-            {
-                if (!IsValidId(idElement))
-                {
-                    return new InvalidRequest(new RequestId(null, idElement.GetRawText()), ChatErrorCode.BadRequest, ChatRules.RequestId.Message);
-                }
-
-                id = new RequestId(idElement.GetString());
-            }
-
             try
             {
+                if (TryGetField(root, "id", out var idElement))
+                {
+                    if (!IsValidId(idElement))
+                    {
+                        return new InvalidRequest(new RequestId(null, idElement.GetRawText()), ChatErrorCode.BadRequest, ChatRules.RequestId.Message);
+                    }
+
+                    id = new RequestId(idElement.GetString());
+                }
+
                 return ParseFields(root, id);
             }
             catch (ChatException ex)
@@ -56,22 +56,23 @@ internal static class RequestParser
 
     private static ClientRequest ParseFields(JsonElement root, RequestId id)
     {
-        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        if (!TryGetField(root, "type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String || !TryGetString(typeElement, out var type))
         {
             throw Invalid("type must be a string");
         }
 
-        var type = typeElement.GetString();
         return type switch
         {
             "register" => new RegisterRequest(id, Username(root), Password(root)),
             "login" => new LoginRequest(id, Username(root), Password(root)),
             "auth" => new AuthRequest(id, RequiredString(root, "token")),
+            "logout" => new LogoutRequest(id),
+            "change_password" => new ChangePasswordRequest(id, RequiredString(root, "password"), ChatRules.Password.Require(RequiredString(root, "newPassword"))),
             "join" => new JoinRequest(id, Group(root)),
             "leave" => new LeaveRequest(id, Group(root)),
             "publish" => new PublishRequest(id, Group(root), Text(root), ClientMsgId(root)),
             "history" => new HistoryRequest(id, Group(root), new HistoryQuery(
-                OptionalSeq(root, "after"), OptionalSeq(root, "before"), Limit(root))),
+                OptionalSeq(root, "after", ChatRules.HistoryAfter), OptionalSeq(root, "before", ChatRules.HistoryBefore), Limit(root))),
             "members" => new MembersRequest(id, Group(root)),
             "groups" => new GroupsRequest(id),
             "typing" => new TypingRequest(id, Group(root)),
@@ -85,17 +86,17 @@ internal static class RequestParser
         && TryGetString(id, out var value)
         && ChatRules.RequestId.IsMetBy(value);
 
-    private static string Username(JsonElement root) => ChatRules.Username.Require(RequiredString(root, "username"));
+    private static string Username(JsonElement root) => ChatRules.Username.Require(Names.Normalize(RequiredString(root, "username")));
 
     private static string Password(JsonElement root) => ChatRules.Password.Require(RequiredString(root, "password"));
 
-    private static string Group(JsonElement root) => ChatRules.Group.Require(RequiredString(root, "group"));
+    private static string Group(JsonElement root) => ChatRules.Group.Require(Names.Normalize(RequiredString(root, "group")));
 
     private static string Text(JsonElement root) => ChatRules.TextLength.Require(ChatRules.TextNotEmpty.Require(RequiredString(root, "text")));
 
     private static string? ClientMsgId(JsonElement root)
     {
-        if (!root.TryGetProperty("clientMsgId", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(root, "clientMsgId", out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -105,26 +106,26 @@ internal static class RequestParser
             : throw ChatRules.ClientMsgId.Violation();
     }
 
-    private static long? OptionalSeq(JsonElement root, string name)
+    private static long? OptionalSeq(JsonElement root, string name, Rule<long?> rule)
     {
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(root, name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var seq) && seq >= 0
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var seq) && rule.IsMetBy(seq)
             ? seq
-            : throw Invalid($"{name} must be a whole number, 0 or more");
+            : throw rule.Violation();
     }
 
     private static int Limit(JsonElement root)
     {
-        if (!root.TryGetProperty("limit", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(root, "limit", out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return ChatLimits.HistoryDefaultLimit;
         }
 
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var limit) && limit >= 1)
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var limit) && ChatRules.HistoryLimit.IsMetBy(limit))
         {
             return (int)Math.Min(limit, ChatLimits.HistoryMaxLimit);
         }
@@ -132,14 +133,14 @@ internal static class RequestParser
         // A huge whole number (beyond 64 bits) is still a valid "larger value", capped like any other.
         return element.ValueKind == JsonValueKind.Number && IsLargePositiveInteger(element.GetRawText())
             ? ChatLimits.HistoryMaxLimit
-            : throw Invalid("limit must be a whole number, 1 or more");
+            : throw ChatRules.HistoryLimit.Violation();
     }
 
     private static bool IsLargePositiveInteger(string raw) => raw.Length > 18 && raw.All(char.IsAsciiDigit);
 
     private static string RequiredString(JsonElement root, string name)
     {
-        if (!root.TryGetProperty(name, out var element))
+        if (!TryGetField(root, name, out var element))
         {
             throw Invalid($"missing field {name}");
         }
@@ -147,6 +148,39 @@ internal static class RequestParser
         return element.ValueKind == JsonValueKind.String && TryGetString(element, out var value)
             ? value
             : throw Invalid($"{name} must be a string");
+    }
+
+    /// <summary>
+    /// Looks a field up. Comparing names can meet a name that escapes a lone surrogate, which no string can
+    /// hold, and System.Text.Json then throws; such names are looked past, one by one.
+    /// </summary>
+    private static bool TryGetField(JsonElement root, string name, out JsonElement value)
+    {
+        try
+        {
+            return root.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            try
+            {
+                if (property.NameEquals(name))
+                {
+                    value = property.Value;
+                    return true;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        value = default;
+        return false;
     }
 
     /// <summary>A JSON string can escape a lone surrogate, which has no UTF-16 string; such a value is invalid.</summary>

@@ -1,6 +1,6 @@
+using System.Net.WebSockets;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Fanout;
-using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Sockets;
 using OrleansChat.Groups;
@@ -16,9 +16,8 @@ namespace OrleansChat.Gateway.Requests;
 /// </summary>
 internal sealed class RequestHandler(
     IGrainFactory grains,
-    ConnectionRegistry registry,
-    FollowTable follows,
-    PresenceReporter presence)
+    SocketSignIn signIn,
+    FollowTable follows)
 {
     private static readonly TimeSpan FollowWait = TimeSpan.FromSeconds(5);
 
@@ -29,6 +28,8 @@ internal sealed class RequestHandler(
         LoginRequest login => LoginAsync(connection, login),
         AuthRequest auth => AuthenticateAsync(connection, auth),
         _ when connection.User is null => throw new ChatException(ChatErrorCode.Unauthorized, "log in or authenticate first"),
+        LogoutRequest logout => LogoutAsync(connection, connection.User, logout),
+        ChangePasswordRequest change => ChangePasswordAsync(connection, connection.User, change),
         JoinRequest join => JoinAsync(connection, connection.User, join),
         LeaveRequest leave => LeaveAsync(connection, connection.User, leave),
         PublishRequest publish => PublishAsync(connection.User, publish),
@@ -47,8 +48,9 @@ internal sealed class RequestHandler(
 
     private async Task<byte[]> LoginAsync(ChatConnection connection, LoginRequest request)
     {
+        signIn.EnsureRoomFor(connection, Names.NormalizeUsername(request.Username));
         var ticket = await UserGrain(request.Username).Login(request.Password);
-        await SignInAsync(connection, ticket.User);
+        await SignInAsync(connection, ticket.User, ticket.Token);
         return Replies.LoggedIn(request.Id, ticket);
     }
 
@@ -56,11 +58,11 @@ internal sealed class RequestHandler(
     {
         if (!SessionToken.TryParse(request.Token, out var userId, out _))
         {
-            throw new ChatException(ChatErrorCode.Unauthorized, "invalid or expired token");
+            throw ChatRules.InvalidToken();
         }
 
         var user = await grains.GetGrain<IUserGrain>(userId).Authenticate(request.Token);
-        await SignInAsync(connection, user);
+        await SignInAsync(connection, user, request.Token);
         return Replies.Authenticated(request.Id, user);
     }
 
@@ -69,22 +71,47 @@ internal sealed class RequestHandler(
     /// seq: the socket gets every message stored from here on. Repeating it for the same user follows any
     /// group a failed first attempt missed.
     /// </summary>
-    private async Task SignInAsync(ChatConnection connection, UserIdentity user)
+    private async Task SignInAsync(ChatConnection connection, UserIdentity user, string token)
     {
-        if (connection.User is { } current && current.UserId != user.UserId)
-        {
-            throw new ChatException(ChatErrorCode.Conflict, $"this socket is already logged in as {current.Username}");
-        }
-
-        if (connection.User is null)
-        {
-            connection.SetUser(user);
-            registry.Authenticated(connection, user.UserId);
-            await presence.SocketOpenedAsync(user.UserId);
-        }
-
+        await signIn.BindAsync(connection, user);
+        connection.SessionId = SessionToken.SessionIdOf(token) ?? 0;
         var groups = await grains.GetGrain<IUserGrain>(user.UserId).GetGroups();
         await WhenLive(groups.Select(group => follows.Follow(connection, group.Group, group.LastSeq)));
+    }
+
+    /// <summary>
+    /// Ends the socket's session: its token stops working, the user grain has every socket of that session
+    /// closed, and this one closes with 1000 right after the ok (it stops counting as the session's first, so
+    /// the notice cannot close it before its ok is out).
+    /// </summary>
+    private async Task<byte[]> LogoutAsync(ChatConnection connection, UserIdentity user, LogoutRequest request)
+    {
+        var session = connection.SessionId;
+        connection.SessionId = 0;
+        await grains.GetGrain<IUserGrain>(user.UserId).EndSession(session);
+        connection.CloseAfterReply(WebSocketCloseStatus.NormalClosure, "logged out");
+        return Replies.Done(request.Id);
+    }
+
+    /// <summary>
+    /// Sets a new password; every other session ends (their sockets are closed) and this socket goes on under
+    /// the new one, whose token the reply carries.
+    /// </summary>
+    private async Task<byte[]> ChangePasswordAsync(ChatConnection connection, UserIdentity user, ChangePasswordRequest request)
+    {
+        var session = connection.SessionId;
+        connection.SessionId = 0;
+        try
+        {
+            var ticket = await grains.GetGrain<IUserGrain>(user.UserId).ChangePassword(request.Password, request.NewPassword);
+            connection.SessionId = SessionToken.SessionIdOf(ticket.Token) ?? 0;
+            return Replies.LoggedIn(request.Id, ticket);
+        }
+        catch
+        {
+            connection.SessionId = session;
+            throw;
+        }
     }
 
     private async Task<byte[]> JoinAsync(ChatConnection connection, UserIdentity user, JoinRequest request)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using OrleansChat.Gateway.Limits;
+using OrleansChat.Limits;
 using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Sockets;
@@ -10,18 +11,18 @@ internal sealed class ChatConnection : IDisposable
 {
     private static long s_nextId;
 
-    private readonly TokenBucket _requestAllowance;
     private readonly Lock _stateLock = new();
     private Timer? _authenticationDeadline;
     private bool _handlingRequest;
+    private (WebSocketCloseStatus Status, string Reason)? _closeAfterReply;
     private bool _shutdownRequested;
 
-    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options, TimeProvider clock)
+    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options, LimitsOptions limits, TimeProvider clock)
     {
         Socket = socket;
         RemoteAddress = remoteAddress;
         Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout);
-        _requestAllowance = new TokenBucket(options.RequestsPerSecond, options.RequestBurst, clock);
+        Allowance = new SocketAllowance(limits, clock);
     }
 
     public long Id { get; } = Interlocked.Increment(ref s_nextId);
@@ -32,11 +33,14 @@ internal sealed class ChatConnection : IDisposable
 
     public OutboundQueue Outbound { get; }
 
+    public SocketAllowance Allowance { get; }
+
     public UserIdentity? User { get; private set; }
 
-    public bool Send(byte[] frame, bool writeHere = true) => Outbound.Send(frame, writeHere);
+    /// <summary>The session (<see cref="SessionToken.SessionIdOf"/>) of the token the socket last logged in or authenticated with; 0 for none.</summary>
+    public long SessionId { get; set; }
 
-    public bool TryAcquireRequestPermit() => _requestAllowance.TryTake();
+    public bool Send(byte[] frame, bool writeHere = true) => Outbound.Send(frame, writeHere);
 
     /// <summary>Closes the socket with 1008 unless it authenticates within <paramref name="timeout"/>.</summary>
     public void CloseUnlessAuthenticatedWithin(TimeSpan timeout) =>
@@ -50,6 +54,9 @@ internal sealed class ChatConnection : IDisposable
         Interlocked.Exchange(ref _authenticationDeadline, null)?.Dispose();
     }
 
+    /// <summary>Closes the socket with this status once the reply to the request in flight has been queued.</summary>
+    public void CloseAfterReply(WebSocketCloseStatus status, string reason) => _closeAfterReply = (status, reason);
+
     /// <summary>Marks a request as in flight; false when the gateway is shutting down and takes no more.</summary>
     public bool BeginRequest()
     {
@@ -62,6 +69,11 @@ internal sealed class ChatConnection : IDisposable
 
     public void EndRequest()
     {
+        if (_closeAfterReply is var (status, reason))
+        {
+            Outbound.Close(status, reason);
+        }
+
         lock (_stateLock)
         {
             _handlingRequest = false;

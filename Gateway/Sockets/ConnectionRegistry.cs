@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Options;
+using OrleansChat.Limits;
+
 namespace OrleansChat.Gateway.Sockets;
 
-/// <summary>The sockets open on this gateway, by user, for membership callbacks and for shutdown.</summary>
-internal sealed class ConnectionRegistry
+/// <summary>The sockets open on this gateway, by user, for membership callbacks, the sockets-per-user limit and shutdown.</summary>
+internal sealed class ConnectionRegistry(IOptions<LimitsOptions> limits)
 {
     private readonly Lock _lock = new();
     private readonly HashSet<ChatConnection> _all = [];
@@ -27,7 +30,16 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    public void Authenticated(ChatConnection connection, string userId)
+    public bool HasRoomFor(string userId)
+    {
+        lock (_lock)
+        {
+            return HasRoomLocked(_byUser.GetValueOrDefault(userId));
+        }
+    }
+
+    /// <summary>Files the socket under its user; false when the user already has as many sockets here as allowed.</summary>
+    public bool TryAuthenticate(ChatConnection connection, string userId)
     {
         lock (_lock)
         {
@@ -36,9 +48,18 @@ internal sealed class ConnectionRegistry
                 _byUser[userId] = sockets = [];
             }
 
+            if (!HasRoomLocked(sockets))
+            {
+                return false;
+            }
+
             sockets.Add(connection);
+            return true;
         }
     }
+
+    private bool HasRoomLocked(HashSet<ChatConnection>? sockets) =>
+        !limits.Value.Enabled || (sockets?.Count ?? 0) < limits.Value.SocketsPerUser;
 
     public void Remove(ChatConnection connection)
     {

@@ -27,6 +27,11 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
     /// <summary>Reads the message whose arrival <paramref name="header"/> (from <see cref="WaitForMessageAsync"/>) announced.</summary>
     public async ValueTask<IncomingFrame> ReadAsync(ValueWebSocketReceiveResult header)
     {
+        if (header.MessageType == WebSocketMessageType.Binary)
+        {
+            return await DiscardAsync(header);
+        }
+
         if (Classify(header) is { } early)
         {
             return early;
@@ -65,11 +70,30 @@ internal sealed class FrameReader(WebSocket socket, int maxFrameBytes) : IDispos
 
     public void Dispose() => ReturnBuffer();
 
-    /// <summary>What the zero-byte read already tells: a close, a binary message or an empty text message.</summary>
+    /// <summary>
+    /// A binary message is refused, but still read to its end: left unread it would stand in front of every
+    /// later frame, the client's close among them, and each wait for the next message would return it again.
+    /// </summary>
+    private async ValueTask<IncomingFrame> DiscardAsync(ValueWebSocketReceiveResult header)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+        var result = header;
+        while (!result.EndOfMessage)
+        {
+            result = await socket.ReceiveAsync(_buffer.AsMemory(), CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return new IncomingFrame(IncomingFrameKind.Closed);
+            }
+        }
+
+        return new IncomingFrame(IncomingFrameKind.Binary);
+    }
+
+    /// <summary>What the zero-byte read already tells: a close or an empty text message.</summary>
     private static IncomingFrame? Classify(ValueWebSocketReceiveResult header) => header.MessageType switch
     {
         WebSocketMessageType.Close => new IncomingFrame(IncomingFrameKind.Closed),
-        WebSocketMessageType.Binary => new IncomingFrame(IncomingFrameKind.Binary),
         _ when header.EndOfMessage => new IncomingFrame(IncomingFrameKind.Text, ReadOnlyMemory<byte>.Empty),
         _ => null,
     };

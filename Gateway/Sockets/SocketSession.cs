@@ -6,6 +6,7 @@ using OrleansChat.Gateway.Limits;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Requests;
+using OrleansChat.Limits;
 
 namespace OrleansChat.Gateway.Sockets;
 
@@ -26,6 +27,7 @@ internal sealed class SocketSession(
     FollowTable follows,
     PresenceReporter presence,
     IOptions<GatewayOptions> options,
+    IOptions<LimitsOptions> limitsOptions,
     TimeProvider clock,
     ILogger<SocketSession> logger)
 {
@@ -35,7 +37,7 @@ internal sealed class SocketSession(
     {
         var settings = options.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, clock);
+        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, limitsOptions.Value, clock);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
         registry.Add(connection);
         follows.Open(connection);
@@ -131,6 +133,7 @@ internal sealed class SocketSession(
         try
         {
             var reply = await handler.HandleAsync(connection, request);
+            limits.Completed(connection, request, error: null);
 
             // A request without an id is answered only when it fails; a ping always gets its pong.
             return request.Id.IsPresent || request is PingRequest ? reply : null;
@@ -138,6 +141,7 @@ internal sealed class SocketSession(
         catch (Exception ex)
         {
             var (code, message) = GrainErrors.Describe(ex);
+            limits.Completed(connection, request, code);
             if (code == ChatErrorCode.Internal)
             {
                 logger.LogError(ex, "Request {Type} failed", request.GetType().Name);

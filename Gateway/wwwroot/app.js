@@ -57,7 +57,7 @@ el.loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
   session.logInWith(event.submitter?.value === 'register' ? 'register' : 'login');
 });
-el.logout.addEventListener('click', session.logOut);
+el.logout.addEventListener('click', session.logOutEverywhere);
 el.joinForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const name = el.groupName.value.trim();

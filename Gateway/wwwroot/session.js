@@ -87,6 +87,15 @@ export function createSession(state, connection, { syncGroups, openGroup, select
     view.renderTyping([]);
   }
 
+  /** The Log out button: ends the session on the server too, so its token stops working anywhere. */
+  async function logOutEverywhere() {
+    if (state.online) {
+      // The server closes the socket after this ok; a failure still logs out here.
+      await connection.request('logout').catch(() => {});
+    }
+    logOut();
+  }
+
   /** Page load: a stored token means a reload, so reconnect with it; otherwise show the login form. */
   function resume() {
     if (sessionStorage.getItem(TOKEN_KEY)) {
@@ -98,5 +107,5 @@ export function createSession(state, connection, { syncGroups, openGroup, select
     }
   }
 
-  return { authenticate, logInWith, logOut, resume };
+  return { authenticate, logInWith, logOutEverywhere, resume };
 }

@@ -2,7 +2,7 @@ using OrleansChat.History;
 
 namespace OrleansChat.Groups;
 
-/// <summary>What a group publishes on its stream for gateways to fan out.</summary>
+/// <summary>What a group emits on its stream for gateways to relay to their sockets.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansChat.GroupEvent")]
 public abstract record GroupEvent;
 

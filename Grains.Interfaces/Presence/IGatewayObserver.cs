@@ -3,7 +3,8 @@ using Orleans.Concurrency;
 namespace OrleansChat.Presence;
 
 /// <summary>
-/// A gateway's callback, so that a user's other sockets learn of a join or leave made on any socket.
+/// A gateway's callback, so that a user's sockets learn of a join or leave made on any socket, and sockets
+/// whose session ended are closed.
 /// One-way: a user grain never waits on a gateway that may be gone.
 /// </summary>
 [Alias("OrleansChat.IGatewayObserver")]
@@ -11,4 +12,8 @@ public interface IGatewayObserver : IGrainObserver
 {
     [OneWay]
     Task MembershipChanged(string userId, string group, bool isMember, long lastSeq);
+
+    /// <summary>The sessions (see <see cref="Users.SessionToken.SessionIdOf"/>) no longer valid: close their sockets.</summary>
+    [OneWay]
+    Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds);
 }

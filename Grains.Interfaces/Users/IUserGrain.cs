@@ -21,6 +21,12 @@ public interface IUserGrain : IGrainWithStringKey
     [ReadOnly]
     Task<UserIdentity> Authenticate(string token);
 
+    /// <summary>Ends one session (a logout): its token stops working and its sockets are closed. Ending it again changes nothing.</summary>
+    Task EndSession(long sessionId);
+
+    /// <summary>Sets a new password and ends every older session; the ticket is the one session left.</summary>
+    Task<LoginTicket> ChangePassword(string currentPassword, string newPassword);
+
     Task<JoinOutcome> JoinGroup(string group);
 
     Task LeaveGroup(string group);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansChat.Limits;
 using OrleansChat.History;
 using OrleansChat.Rules;
 using OrleansChat.Users;
@@ -13,6 +15,7 @@ namespace OrleansChat.Groups;
 public sealed class GroupGrain(
     [PersistentState("members", StorageNames.Chat)] IPersistentState<GroupMembersState> members,
     [PersistentState("head", StorageNames.Chat)] IPersistentState<GroupHeadState> head,
+    IOptions<LimitsOptions> limits,
     TimeProvider clock,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain
 {
@@ -27,7 +30,7 @@ public sealed class GroupGrain(
     {
         var stream = this.GetStreamProvider(GroupStream.ProviderName).GetStream<GroupEvent>(GroupStream.For(Name));
         _events = new GroupEventStream(stream, Name, logger);
-        _membership = new GroupMembership(members, Name, clock);
+        _membership = new GroupMembership(members, Name, limits.Value, clock);
         _messages = new PublishPipeline(
             Name, head, GrainFactory, clock, logger,
             onStored: stored => _events.EmitAsync(new MessagesStored(stored)),

@@ -1,3 +1,4 @@
+using OrleansChat.Limits;
 using OrleansChat.Rules;
 
 namespace OrleansChat.Groups;
@@ -6,11 +7,9 @@ namespace OrleansChat.Groups;
 /// Who belongs to a group, in its own persistent state so that only joins and leaves write it. A failed
 /// write leaves the state as it was before the change.
 /// </summary>
-internal sealed class GroupMembership(IPersistentState<GroupMembersState> members, string group, TimeProvider clock)
+internal sealed class GroupMembership(IPersistentState<GroupMembersState> members, string group, LimitsOptions limits, TimeProvider clock)
 {
     public IReadOnlyDictionary<string, string> UsernamesById => members.State.Members;
-
-    public bool IsMember(string userId) => members.State.Members.ContainsKey(userId);
 
     public string? UsernameOf(string userId) => members.State.Members.GetValueOrDefault(userId);
 
@@ -37,6 +36,11 @@ internal sealed class GroupMembership(IPersistentState<GroupMembersState> member
         if (state.Members.ContainsKey(userId))
         {
             return false;
+        }
+
+        if (limits.Enabled && state.Members.Count >= limits.MembersPerGroup)
+        {
+            throw ChatRules.TooManyMembers(limits.MembersPerGroup);
         }
 
         var created = !state.Exists;

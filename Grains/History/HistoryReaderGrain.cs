@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using OrleansChat.Groups;
+using OrleansChat.Rules;
 
 namespace OrleansChat.History;
 
@@ -10,8 +11,11 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
 
     public async Task<HistoryResult> Read(string userId, HistoryQuery query)
     {
+        ChatRules.HistoryAfter.Require(query.After);
+        ChatRules.HistoryBefore.Require(query.Before);
+        ChatRules.HistoryLimit.Require(query.Limit);
         var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId);
-        var range = HistoryRange.Resolve(query, head.LastSeq);
+        var range = HistoryRange.Resolve(query with { Limit = Math.Min(query.Limit, ChatLimits.HistoryMaxLimit) }, head.LastSeq);
         var messages = await ReadSeqs(range.From, range.To, head);
         return new HistoryResult(messages, range.More);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Storage;
 using OrleansChat.Groups;
+using OrleansChat.Limits;
 using OrleansChat.Users;
 using StackExchange.Redis;
 
@@ -28,8 +29,8 @@ public static class ChatSiloBuilderExtensions
         }
         else
         {
-            silo.AddRedisGrainStorage(StorageNames.Chat, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis));
-            silo.AddRedisGrainStorage(StorageNames.PubSub, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            silo.AddRedisGrainStorage(StorageNames.Chat, options => options.ConfigurationOptions = RedisConnections.Options(redis));
+            silo.AddRedisGrainStorage(StorageNames.PubSub, options => options.ConfigurationOptions = RedisConnections.Options(redis));
         }
 
         // Orleans' binary serializer for grain state rather than the default Newtonsoft JSON: every publish
@@ -45,8 +46,10 @@ public static class ChatSiloBuilderExtensions
         });
 
         silo.Services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section));
+        silo.Services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
         silo.Services.AddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.AddOutgoingGrainCallFilter<GrainCallRefusals>();
         return silo;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Groups;
+using OrleansChat.Limits;
 using OrleansChat.Presence;
 using OrleansChat.Rules;
 
@@ -12,17 +13,30 @@ public sealed class UserGrain(
     [PersistentState("groups", StorageNames.Chat)] IPersistentState<UserGroupsState> memberships,
     IPasswordHasher<AccountState> passwordHasher,
     IOptions<ChatOptions> options,
+    IOptions<LimitsOptions> limits,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
-    private readonly SocketLeases _leases = new();
-    private IGrainTimer? _leaseTimer;
+    private readonly LoginGuard _guard = new(passwordHasher, limits.Value);
+    private UserPresence _presence = null!;
 
     private string UserId => this.GetPrimaryKeyString();
 
     private UserIdentity Identity => new(UserId, account.State.Username!);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _presence = new UserPresence(
+            UserId,
+            () => account.State.IsRegistered ? memberships.State.Groups : [],
+            GrainFactory,
+            (tick, period) => this.RegisterGrainTimer(tick, period, period),
+            clock,
+            logger);
+        return Task.CompletedTask;
+    }
 
     public async Task<UserIdentity> Register(string username, string password)
     {
@@ -32,9 +46,10 @@ public sealed class UserGrain(
         }
 
         ChatRules.Password.Require(password);
-
+        _guard.BeforeRegistering(Now);
         if (account.State.IsRegistered)
         {
+            _guard.RegistrationRefused(Now);
             throw Fail.Conflict($"the username {username} is taken");
         }
 
@@ -57,30 +72,22 @@ public sealed class UserGrain(
     public async Task<LoginTicket> Login(string password)
     {
         var state = account.State;
-        var verdict = state.IsRegistered
-            ? passwordHasher.VerifyHashedPassword(state, state.PasswordHash!, password)
-            : PasswordVerificationResult.Failed;
+        var verdict = _guard.Verify(state, password, Now);
         if (verdict == PasswordVerificationResult.Failed)
         {
             throw Fail.Unauthorized("wrong username or password");
         }
 
+        var before = (state.PasswordHash, state.Sessions);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             state.PasswordHash = passwordHasher.HashPassword(state, password);
         }
 
-        var now = Now;
-        var expiresAt = ClockExtensions.ToMillisecond(now + options.Value.TokenLifetime);
-        var (secret, secretHash) = SessionSecrets.Create();
-        state.Sessions = state.Sessions
-            .Where(session => session.ExpiresAt > now)
-            .Append(new LoginSession(secretHash, expiresAt))
-            .TakeLast(options.Value.MaxSessionsPerUser)
-            .ToList();
-        await account.WriteStateAsync();
-
-        return new LoginTicket(SessionToken.Create(UserId, secret), Identity, expiresAt);
+        var (ticket, session) = NewSession();
+        state.Sessions = [.. state.Sessions.Where(kept => kept.ExpiresAt > Now).Append(session).TakeLast(options.Value.MaxSessionsPerUser)];
+        await WriteAccountOrRestoreAsync(before);
+        return ticket;
     }
 
     public Task<UserIdentity> Authenticate(string token)
@@ -89,7 +96,41 @@ public sealed class UserGrain(
             && SessionToken.TryParse(token, out var userId, out var secret)
             && userId == UserId
             && SessionSecrets.Opens(account.State.Sessions, secret, Now);
-        return valid ? Task.FromResult(Identity) : throw Fail.Unauthorized("invalid or expired token");
+        return valid ? Task.FromResult(Identity) : throw ChatRules.InvalidToken();
+    }
+
+    public async Task EndSession(long sessionId)
+    {
+        RequireRegistered();
+        var state = account.State;
+        var before = (state.PasswordHash, state.Sessions);
+        state.Sessions = [.. state.Sessions.Where(session => SessionToken.SessionIdOfHash(session.SecretHash) != sessionId)];
+        if (state.Sessions.Count != before.Sessions.Count)
+        {
+            await WriteAccountOrRestoreAsync(before);
+            _presence.SessionsEnded([sessionId]);
+        }
+    }
+
+    public async Task<LoginTicket> ChangePassword(string currentPassword, string newPassword)
+    {
+        RequireRegistered();
+        ChatRules.Password.Require(newPassword);
+        var state = account.State;
+        if (_guard.Verify(state, currentPassword, Now) == PasswordVerificationResult.Failed)
+        {
+            throw Fail.Unauthorized("wrong password");
+        }
+
+        var before = (state.PasswordHash, state.Sessions);
+        var (ticket, session) = NewSession();
+        state.PasswordHash = passwordHasher.HashPassword(state, newPassword);
+        state.Sessions = [session];
+        await WriteAccountOrRestoreAsync(before);
+
+        // Every older token stops working, and the sockets it opened are closed.
+        _presence.SessionsEnded([.. before.Sessions.Select(ended => SessionToken.SessionIdOfHash(ended.SecretHash))]);
+        return ticket;
     }
 
     public async Task<JoinOutcome> JoinGroup(string group)
@@ -97,18 +138,19 @@ public sealed class UserGrain(
         RequireRegistered();
         ChatRules.Group.Require(group);
         var groups = memberships.State.Groups;
-        if (!groups.Contains(group) && groups.Count >= options.Value.MaxGroupsPerUser)
+        var groupsPerUser = limits.Value.GroupsPerUser;
+        if (limits.Value.Enabled && !groups.Contains(group) && groups.Count >= groupsPerUser)
         {
-            throw ChatRules.TooManyGroups(options.Value.MaxGroupsPerUser);
+            throw ChatRules.TooManyGroups(groupsPerUser);
         }
 
-        var outcome = await GrainFactory.GetGrain<IGroupGrain>(group).Join(UserId, account.State.Username!, _leases.IsOnline);
+        var outcome = await GrainFactory.GetGrain<IGroupGrain>(group).Join(UserId, account.State.Username!, _presence.IsOnline);
         if (groups.Add(group))
         {
             await memberships.WriteStateAsync();
         }
 
-        NotifyGateways(group, isMember: true, outcome.LastSeq);
+        _presence.MembershipChanged(group, isMember: true, outcome.LastSeq);
         return outcome;
     }
 
@@ -121,7 +163,7 @@ public sealed class UserGrain(
             await memberships.WriteStateAsync();
         }
 
-        NotifyGateways(group, isMember: false, lastSeq: 0);
+        _presence.MembershipChanged(group, isMember: false, lastSeq: 0);
     }
 
     public async Task<IReadOnlyList<GroupSummary>> GetGroups()
@@ -132,56 +174,28 @@ public sealed class UserGrain(
         return groups.Zip(lastSeqs, (group, lastSeq) => new GroupSummary(group, lastSeq)).ToList();
     }
 
-    public async Task ReportSockets(SocketReport report)
+    public Task ReportSockets(SocketReport report) => _presence.ApplyAsync(report);
+
+    public Task<bool> IsOnline() => Task.FromResult(_presence.IsOnline);
+
+    private (LoginTicket Ticket, LoginSession Session) NewSession()
     {
-        var wasOnline = _leases.IsOnline;
-        _leases.Apply(report, Now);
-        // Checking four times per lease bounds how long a dead gateway's users stay online to 1.25 leases.
-        _leaseTimer ??= this.RegisterGrainTimer(ExpireLeases, report.Lease / 4, report.Lease / 4);
-        await AnnounceIfChanged(wasOnline);
+        var expiresAt = ClockExtensions.ToMillisecond(Now + options.Value.TokenLifetime);
+        var (secret, secretHash) = SessionSecrets.Create();
+        return (new LoginTicket(SessionToken.Create(UserId, secret), Identity, expiresAt), new LoginSession(secretHash, expiresAt));
     }
 
-    public Task<bool> IsOnline() => Task.FromResult(_leases.IsOnline);
-
-    private async Task ExpireLeases()
+    /// <summary>Writes the account; if the write fails, the grain goes on with the account as it was.</summary>
+    private async Task WriteAccountOrRestoreAsync((string? PasswordHash, List<LoginSession> Sessions) before)
     {
-        var wasOnline = _leases.IsOnline;
-        _leases.Expire(Now);
-        if (_leases.IsEmpty)
-        {
-            _leaseTimer?.Dispose();
-            _leaseTimer = null;
-        }
-
-        await AnnounceIfChanged(wasOnline);
-    }
-
-    private async Task AnnounceIfChanged(bool wasOnline)
-    {
-        var online = _leases.IsOnline;
-        if (online == wasOnline || !account.State.IsRegistered)
-        {
-            return;
-        }
-
-        var announcements = memberships.State.Groups
-            .Select(group => GrainFactory.GetGrain<IGroupGrain>(group).SetPresence(UserId, online));
         try
         {
-            await Task.WhenAll(announcements);
+            await account.WriteStateAsync();
         }
-        catch (Exception ex)
+        catch
         {
-            // Presence is soft state: a group that missed this hears the truth on its next rebuild.
-            logger.LogWarning(ex, "Could not announce {UserId} as {Status} to all groups", UserId, online ? "online" : "offline");
-        }
-    }
-
-    private void NotifyGateways(string group, bool isMember, long lastSeq)
-    {
-        foreach (var gateway in _leases.ConnectedGateways)
-        {
-            gateway.MembershipChanged(UserId, group, isMember, lastSeq).Ignore();
+            (account.State.PasswordHash, account.State.Sessions) = before;
+            throw;
         }
     }
 

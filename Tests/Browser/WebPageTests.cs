@@ -56,6 +56,19 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogOut_EndsTheSessionOnTheServer()
+    {
+        var token = await _alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('orleanschat.token')");
+
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+
+        await Expect(_alice.Page.GetByRole(AriaRole.Button, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await using var socket = await ChatSocket.ConnectAsync(_fixture.Host.HttpUri);
+        var reply = await socket.RequestAsync(new { type = "auth", token });
+        Assert.Equal("unauthorized", reply.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task ClosingThePage_TurnsThePresenceDotOffline()
     {
         await Expect(_alice.PresenceDot(_bobName, "online")).ToBeVisibleAsync();

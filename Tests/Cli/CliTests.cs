@@ -71,16 +71,20 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Logout_ForgetsTheToken()
+    public async Task Logout_EndsTheSessionAndForgetsTheToken()
     {
         var user = await fixture.Host.RegisterAsync();
         await Ok(Chatters.Password, "login", user, "--password-stdin");
+        var stored = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_configHome, "orleanschat", "tokens.json")));
+        var token = stored.RootElement.EnumerateObject().Single().Value.GetString();
 
         await Ok(null, "logout");
         var (exitCode, _, stderr) = await Run(null, "groups");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("not logged in", stderr, StringComparison.Ordinal);
+        await using var socket = await fixture.Host.ConnectAsync();
+        Assert.Equal("unauthorized", (await socket.RequestAsync(new { type = "auth", token })).Str("code"));
     }
 
     [Fact]

@@ -78,7 +78,8 @@ public sealed class LocalCluster : IAsyncDisposable
             ArgumentList = { RepositoryPaths.Path("deploy", "local-cluster.sh"), command },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["CONFIGURATION"] = RepositoryPaths.Configuration },
+            // The processes inherit this environment. These tests are about failover, not abuse limits.
+            Environment = { ["CONFIGURATION"] = RepositoryPaths.Configuration, ["Limits__Enabled"] = "false" },
         };
         foreach (var arg in args)
         {

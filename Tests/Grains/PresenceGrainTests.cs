@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using OrleansChat.Errors;
 using OrleansChat.Groups;
 using OrleansChat.Presence;
 using OrleansChat.Tests.Infrastructure;
@@ -104,6 +105,44 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
         return (user, userId, group);
     }
 
+    [Fact]
+    public async Task Logout_EndsThatSessionOnly_GatewaysTold()
+    {
+        var (user, _, _) = await MemberOfNewGroup();
+        var gateway = new RecordingGateway();
+        await user.ReportSockets(new SocketReport("gw", fixture.Client.CreateObjectReference<IGatewayObserver>(gateway), 2, 1, LongLease));
+        var leaving = await user.Login("long enough password");
+        var staying = await user.Login("long enough password");
+
+        await user.EndSession(SessionToken.SessionIdOf(leaving.Token)!.Value);
+
+        Assert.Equal([SessionToken.SessionIdOf(leaving.Token)!.Value], await gateway.NextEndedSessionsAsync());
+        await Assert.ThrowsAsync<ChatException>(() => user.Authenticate(leaving.Token));
+        await user.Authenticate(staying.Token);
+    }
+
+    [Fact]
+    public async Task PasswordChange_EndsEveryOlderSession_GatewaysTold()
+    {
+        var (user, _, _) = await MemberOfNewGroup();
+        var gateway = new RecordingGateway();
+        await user.ReportSockets(new SocketReport("gw", fixture.Client.CreateObjectReference<IGatewayObserver>(gateway), 1, 1, LongLease));
+        var first = await user.Login("long enough password");
+        var second = await user.Login("long enough password");
+
+        var wrong = await Assert.ThrowsAsync<ChatException>(() => user.ChangePassword("not the password", "a new password"));
+        var changed = await user.ChangePassword("long enough password", "a new password");
+
+        Assert.Equal(ChatErrorCode.Unauthorized, wrong.Code);
+        Assert.Equal(
+            new[] { first.Token, second.Token }.Select(token => SessionToken.SessionIdOf(token)!.Value).Order(),
+            (await gateway.NextEndedSessionsAsync()).Order());
+        await Assert.ThrowsAsync<ChatException>(() => user.Authenticate(first.Token));
+        await user.Authenticate(changed.Token);
+        await Assert.ThrowsAsync<ChatException>(() => user.Login("long enough password"));
+        await user.Login("a new password");
+    }
+
     private sealed class RecordingGateway : IGatewayObserver
     {
         private readonly Channel<(string UserId, string Group, bool IsMember)> _changes = Channel.CreateUnbounded<(string, string, bool)>();
@@ -114,7 +153,18 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
             return Task.CompletedTask;
         }
 
+        private readonly Channel<IReadOnlyList<long>> _endedSessions = Channel.CreateUnbounded<IReadOnlyList<long>>();
+
+        public Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds)
+        {
+            _endedSessions.Writer.TryWrite(sessionIds);
+            return Task.CompletedTask;
+        }
+
         public async Task<(string UserId, string Group, bool IsMember)> NextAsync() =>
             await _changes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        public async Task<IReadOnlyList<long>> NextEndedSessionsAsync() =>
+            await _endedSessions.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

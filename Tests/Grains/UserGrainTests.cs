@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using OrleansChat.Errors;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Users;
@@ -59,6 +57,47 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task FailedLoginsPastTheFreeOnes_BackOff_EvenForTheRightPassword()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(ChatErrorCode.Unauthorized, (await Assert.ThrowsAsync<ChatException>(() => grain.Login("not the password"))).Code);
+        }
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => grain.Login(Password));
+
+        Assert.Equal(ChatErrorCode.RateLimited, refused.Code);
+        Assert.StartsWith("too many failed attempts", refused.Message, StringComparison.Ordinal);
+        var (other, otherName) = NewUser();
+        await other.Register(otherName, Password);
+        await other.Login(Password);
+    }
+
+    [Fact]
+    public async Task UnknownUserAndWrongPassword_SameAnswer_InSimilarTime()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+        var wrong = new List<TimeSpan>();
+        var unknown = new List<TimeSpan>();
+        var messages = new HashSet<string>();
+
+        // Four of each: fewer than the free failures, so no back-off answers instead.
+        for (var i = 0; i < 4; i++)
+        {
+            wrong.Add(await TimeFailedLogin(grain, messages));
+            unknown.Add(await TimeFailedLogin(NewUser().Grain, messages));
+        }
+
+        Assert.Equal(["wrong username or password"], messages);
+        var (wrongMedian, unknownMedian) = (Median(wrong), Median(unknown));
+        Assert.True(unknownMedian >= wrongMedian / 2, $"unknown user {unknownMedian.TotalMilliseconds} ms, wrong password {wrongMedian.TotalMilliseconds} ms");
+        Assert.True(unknownMedian <= (wrongMedian * 3) + TimeSpan.FromMilliseconds(50), $"unknown user {unknownMedian.TotalMilliseconds} ms, wrong password {wrongMedian.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task LoginUnregistered_Unauthorized()
     {
         var (grain, _) = NewUser();
@@ -103,17 +142,23 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         Assert.DoesNotContain(token.Split('.')[^1], Convert.ToBase64String(session.SecretHash), StringComparison.Ordinal);
     }
 
+    private static async Task<TimeSpan> TimeFailedLogin(IUserGrain grain, HashSet<string> messages)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Login("not the password"));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        Assert.Equal(ChatErrorCode.Unauthorized, error.Code);
+        messages.Add(error.Message);
+        return elapsed;
+    }
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+
     private (IUserGrain Grain, string Username) NewUser()
     {
         var username = Unique.Name("User");
         return (fixture.Client.GetGrain<IUserGrain>(username.ToLowerInvariant()), username);
     }
 
-    private async Task<AccountState> ReadAccount(string username)
-    {
-        var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Chat);
-        var state = new GrainState<AccountState>(new AccountState());
-        await storage.ReadStateAsync("account", GrainId.Create("user", username.ToLowerInvariant()), state);
-        return state.State!;
-    }
+    private Task<AccountState> ReadAccount(string username) => StoredAccounts.ReadAsync(fixture.Cluster.GetSiloServiceProvider(), username);
 }

@@ -16,4 +16,25 @@ public static class Eventually
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Repeats an action until its result passes the check; returns that result.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> action, Func<T, bool> check, string what)
+    {
+        var deadline = DateTime.UtcNow + ChatSocketTestExtensions.Timeout;
+        while (true)
+        {
+            var result = await action();
+            if (check(result))
+            {
+                return result;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting until {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

@@ -41,9 +41,15 @@ public sealed class GatewayHost : IAsyncDisposable
             $"--contentRoot={RepositoryPaths.Path("Gateway")}",
             $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
             $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
-            // Every test user registers from 127.0.0.1; tests of the limit set their own.
-            "--Gateway:AccountAttemptsPerSecond=100000",
-            "--Gateway:AccountAttemptBurst=100000",
+            // Every test user registers (and some fail to log in) from 127.0.0.1, and tests publish faster
+            // than people do; tests of these limits set their own.
+            "--Limits:AccountAttemptsPerSecond=100000",
+            "--Limits:AccountAttemptBurst=100000",
+            "--Limits:PublishesPerSecond=100000",
+            "--Limits:PublishBurst=100000",
+            "--Limits:TypingPerSecond=100000",
+            "--Limits:TypingBurst=100000",
+            "--Limits:FreeLoginFailures=100000",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         };

@@ -4,17 +4,20 @@ using System.Text;
 
 namespace OrleansChat.Tests.Infrastructure;
 
-/// <summary>A real redis-server on a free loopback port with its data in a temporary folder, stopped by its handle.</summary>
+/// <summary>
+/// A real redis-server on a free loopback port with its data in a temporary folder, stopped by its handle.
+/// It can be stopped and started again on the same port and data, as an outage looks to its clients.
+/// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly string _directory;
+    private Process _process;
 
-    private RedisServer(Process process, string directory, int port)
+    private RedisServer(string directory, int port)
     {
-        _process = process;
         _directory = directory;
         Port = port;
+        _process = Launch();
     }
 
     public int Port { get; }
@@ -23,11 +26,41 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var directory = Directory.CreateTempSubdirectory("orleanschat-redis-").FullName;
-        var port = FreePort.Next();
+        var server = new RedisServer(Directory.CreateTempSubdirectory("orleanschat-redis-").FullName, FreePort.Next());
+        await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(20));
+        return server;
+    }
+
+    /// <summary>Kills the server, as a crash would; its data (written with appendfsync always) stays.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the stopped server again on the same port with the same data.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Dispose();
+        _process = Launch();
+        await WaitUntilAnsweringAsync(TimeSpan.FromSeconds(20));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private Process Launch()
+    {
         var start = new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory, "--appendonly", "yes", "--appendfsync", "always", "--save", "" },
+            ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--appendonly", "yes", "--appendfsync", "always", "--save", "" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -36,21 +69,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, directory, port);
-        await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(20));
-        return server;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        return process;
     }
 
     private async Task WaitUntilAnsweringAsync(TimeSpan timeout)

@@ -12,20 +12,24 @@ namespace OrleansChat.Tests.Protocol;
 public sealed class SocketLimitsTests
 {
     [Fact]
-    public async Task ClientThatStopsReading_Closed1013_OthersKeepReceiving()
+    public async Task ClientThatStopsReading_Closed1013_OthersKeepReceiving_ItCatchesUpAfterReconnecting()
     {
         const int Messages = 6000;
         await using var host = await GatewayHost.StartAsync(
             ("Gateway:MaxOutboundBytes", "4194304"),
             ("Gateway:CloseTimeout", "00:01:00"),
-            ("Gateway:RequestsPerSecond", "100000"),
-            ("Gateway:RequestBurst", "100000"));
+            ("Limits:RequestsPerSecond", "100000"),
+            ("Limits:RequestBurst", "100000"));
         var (publisher, _) = await host.LoggedInAsync();
         await using var _p = publisher;
         var group = Unique.Name("g");
         await publisher.JoinAsync(group);
+        var (reader, _) = await host.LoggedInAsync();
+        await using var _r = reader;
+        await reader.JoinAsync(group);
         var slowName = await host.RegisterAsync();
-        using var slow = await RawLoggedInSocketAsync(host, slowName, group);
+        using var slow = await RawSockets.LoggedInAsync(host, slowName, group);
+        var readerGotAll = ReceiveSeqsAsync(reader, group, Messages);
 
         // Enough text (24 MB) to fill the kernel's socket buffers and then the gateway's 4 MiB bound.
         // Publishes without an id get no reply; the publisher paces itself by its own copy of each
@@ -41,13 +45,30 @@ public sealed class SocketLimitsTests
             await publisher.NextFrameAsync(frame => frame.Type() == "message" && frame.GetProperty("seq").GetInt64() == sent);
         }
 
-        Assert.Equal((WebSocketCloseStatus)1013, await ReadUntilCloseAsync(slow));
+        Assert.Equal((WebSocketCloseStatus)1013, await RawSockets.ReadUntilCloseAsync(slow));
+        await readerGotAll;
+
+        // Reconnected, the slow client reads what it missed from history.
+        var (again, _) = await host.LoggedInAsync(slowName);
+        await using var _a = again;
+        var missed = await again.OkAsync(new { type = "history", group, after = Messages - 5 });
+        Assert.Equal(Enumerable.Range(Messages - 4, 5), missed.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt32()));
+    }
+
+    /// <summary>Reads a fast socket's messages as they come, checking that each seq arrives once and in order.</summary>
+    private static async Task ReceiveSeqsAsync(ChatSocket socket, string group, int count)
+    {
+        for (var expected = 1; expected <= count; expected++)
+        {
+            var message = await socket.NextEventAsync("message", group);
+            Assert.Equal(expected, message.GetProperty("seq").GetInt32());
+        }
     }
 
     [Fact]
     public async Task RequestsBeyondTheBucket_RateLimited()
     {
-        await using var host = await GatewayHost.StartAsync(("Gateway:RequestsPerSecond", "1"), ("Gateway:RequestBurst", "3"));
+        await using var host = await GatewayHost.StartAsync(("Limits:RequestsPerSecond", "1"), ("Limits:RequestBurst", "3"));
         await using var socket = await host.ConnectAsync();
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => socket.RequestAsync(new { type = "ping" })));
@@ -59,7 +80,7 @@ public sealed class SocketLimitsTests
     [Fact]
     public async Task RateLimitedSocket_IsServedAgainOnceTheBucketRefills()
     {
-        await using var host = await GatewayHost.StartAsync(("Gateway:RequestsPerSecond", "2"), ("Gateway:RequestBurst", "2"));
+        await using var host = await GatewayHost.StartAsync(("Limits:RequestsPerSecond", "2"), ("Limits:RequestBurst", "2"));
         await using var socket = await host.ConnectAsync();
         var burst = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => socket.RequestAsync(new { type = "ping" })));
         Assert.Contains(burst, r => r.Type() == "error" && r.Str("code") == "rate_limited");
@@ -71,7 +92,7 @@ public sealed class SocketLimitsTests
     public async Task RegistrationsAndLoginsBeyondTheAddressBucket_RateLimited()
     {
         // No refill at all, so a slow password hash cannot let a third attempt through.
-        await using var host = await GatewayHost.StartAsync(("Gateway:AccountAttemptsPerSecond", "0"), ("Gateway:AccountAttemptBurst", "2"));
+        await using var host = await GatewayHost.StartAsync(("Limits:AccountAttemptsPerSecond", "0"), ("Limits:AccountAttemptBurst", "2"));
         var credentials = new { username = Unique.Name(), password = Chatters.Password };
 
         var registered = await host.Http.PostAsJsonAsync("/api/register", credentials);
@@ -100,35 +121,5 @@ public sealed class SocketLimitsTests
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await socket.ClosedAsync());
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await anonymous.ClosedAsync());
         await stopping.WaitAsync(ChatSocketTestExtensions.Timeout);
-    }
-
-    private static async Task<ClientWebSocket> RawLoggedInSocketAsync(GatewayHost host, string username, string group)
-    {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(host.WebSocketUri, CancellationToken.None);
-        await RawRequestAsync(socket, new { type = "login", id = "1", username, password = Chatters.Password });
-        await RawRequestAsync(socket, new { type = "join", id = "2", group });
-        return socket;
-    }
-
-    private static async Task RawRequestAsync(ClientWebSocket socket, object request)
-    {
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(request), WebSocketMessageType.Text, true, CancellationToken.None);
-        var buffer = new byte[4096];
-        var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(ChatSocketTestExtensions.Timeout);
-        Assert.Contains("\"ok\"", Encoding.UTF8.GetString(buffer, 0, result.Count), StringComparison.Ordinal);
-    }
-
-    private static async Task<WebSocketCloseStatus?> ReadUntilCloseAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[1 << 16];
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(ChatSocketTestExtensions.Timeout);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return result.CloseStatus;
-            }
-        }
     }
 }

@@ -65,5 +65,7 @@ public sealed class SocketLeasesTests
     private sealed class NoGateway : IGatewayObserver
     {
         public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq) => Task.CompletedTask;
+
+        public Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds) => Task.CompletedTask;
     }
 }

@@ -1,0 +1,13 @@
+namespace OrleansChat.Gateway.Limits;
+
+/// <summary>How limits are named in metrics.</summary>
+internal static class LimitNames
+{
+    public static string Of(LimitKind limit) => limit switch
+    {
+        LimitKind.SocketRequests => "socket_requests",
+        LimitKind.Publishes => "publishes",
+        LimitKind.Typing => "typing",
+        _ => "account_attempts",
+    };
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Protocol;
+
+/// <summary>The abuse limits of the Limits configuration section, each answered with rate_limited.</summary>
+public sealed class AbuseLimitsTests
+{
+    private const string RateLimitedMetric = "orleanschat.requests.rate_limited";
+
+    [Fact]
+    public async Task PublishesPastTheSocketsBudget_RateLimited_AndCounted()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:PublishesPerSecond", "0"), ("Limits:PublishBurst", "3"));
+        using var metrics = new MetricRecorder(host);
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var (socket, _) = room[0];
+
+        for (var i = 0; i < 3; i++)
+        {
+            await socket.PublishAsync(room.Group, $"m{i}");
+        }
+
+        var refused = await socket.RequestAsync(new { type = "publish", group = room.Group, text = "one too many" });
+        var other = await socket.RequestAsync(new { type = "members", group = room.Group });
+
+        Assert.Equal(("rate_limited", "too many messages; slow down"), (refused.Str("code"), refused.Str("message")));
+        Assert.Equal("ok", other.Type());
+        Assert.Equal(1, metrics.Sum(RateLimitedMetric, "orleanschat.limit=publishes"));
+    }
+
+    [Fact]
+    public async Task PublishesOfOneUser_CountedOverAllItsSockets()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:PublishesPerSecond", "0"), ("Limits:PublishBurst", "3"));
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var (first, username) = room[0];
+        var (second, _) = await host.LoggedInAsync(username);
+        await using var _s = second;
+
+        await first.PublishAsync(room.Group, "a");
+        await first.PublishAsync(room.Group, "b");
+        await second.PublishAsync(room.Group, "c");
+        var refused = await second.RequestAsync(new { type = "publish", group = room.Group, text = "d" });
+
+        Assert.Equal("rate_limited", refused.Str("code"));
+    }
+
+    [Fact]
+    public async Task TypingPastItsBudget_RateLimited_EvenWithoutAnId()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:TypingPerSecond", "0"), ("Limits:TypingBurst", "1"));
+        using var metrics = new MetricRecorder(host);
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var (socket, _) = room[0];
+
+        await socket.SendTextAsync($$"""{"type":"typing","group":"{{room.Group}}"}""");
+        await socket.SendTextAsync($$"""{"type":"typing","group":"{{room.Group}}"}""");
+
+        var error = await socket.NextEventAsync("error");
+        Assert.Equal(("rate_limited", "too many typing notices; slow down"), (error.Str("code"), error.Str("message")));
+        Assert.Equal(1, metrics.Sum(RateLimitedMetric, "orleanschat.limit=typing"));
+    }
+
+    [Fact]
+    public async Task LimitsDisabled_NoneApplies()
+    {
+        await using var host = await GatewayHost.StartAsync(
+            ("Limits:Enabled", "false"), ("Limits:PublishesPerSecond", "0"), ("Limits:PublishBurst", "1"),
+            ("Limits:RequestsPerSecond", "0"), ("Limits:RequestBurst", "1"), ("Limits:SocketsPerUser", "1"));
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var (socket, username) = room[0];
+        var (second, _) = await host.LoggedInAsync(username);
+        await using var _s = second;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await socket.PublishAsync(room.Group, $"m{i}");
+        }
+    }
+
+    [Fact]
+    public async Task SocketsPerUser_OneMoreRefused_AClosedOneMakesRoom()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:SocketsPerUser", "2"));
+        var (first, username) = await host.LoggedInAsync();
+        var (second, _) = await host.LoggedInAsync(username);
+        await using var _s = second;
+        await using var third = await host.ConnectAsync();
+
+        var refused = await third.RequestAsync(new { type = "login", username, password = Chatters.Password });
+        await first.DisposeAsync();
+
+        Assert.Equal(("rate_limited", "a user may have at most 2 sockets open on one server"), (refused.Str("code"), refused.Str("message")));
+        await Eventually.TrueAsync(
+            async () => (await third.RequestAsync(new { type = "login", username, password = Chatters.Password })).Type() == "ok",
+            "a closed socket makes room");
+    }
+
+    [Fact]
+    public async Task MembersPerGroupAndGroupsPerUser_OneMoreJoinRefused()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:MembersPerGroup", "2"), ("Limits:GroupsPerUser", "2"));
+        await using var room = await ChatRoom.OpenAsync(host, 2);
+        var (outsider, _) = await host.LoggedInAsync();
+        await using var _o = outsider;
+        var (member, _) = room[0];
+
+        var groupFull = await outsider.RequestAsync(new { type = "join", group = room.Group });
+        await member.JoinAsync(Unique.Name("g"));
+        var tooManyGroups = await member.RequestAsync(new { type = "join", group = Unique.Name("g") });
+
+        Assert.Equal(("rate_limited", "a group may have at most 2 members"), (groupFull.Str("code"), groupFull.Str("message")));
+        Assert.Equal(("rate_limited", "a user may belong to at most 2 groups"), (tooManyGroups.Str("code"), tooManyGroups.Str("message")));
+    }
+
+    [Fact]
+    public async Task FailedLoginsFromOneAddress_BackOff_ForOtherUsernamesToo()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:FreeLoginFailures", "2"), ("Limits:LoginBackoff", "00:10:00"));
+        using var metrics = new MetricRecorder(host);
+        var victim = await host.RegisterAsync();
+        await using var socket = await host.ConnectAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var wrong = await socket.RequestAsync(new { type = "login", username = Unique.Name(), password = "wrong password" });
+            Assert.Equal("unauthorized", wrong.Str("code"));
+        }
+
+        var refused = await socket.RequestAsync(new { type = "login", username = victim, password = Chatters.Password });
+        var refusedOverHttp = await host.Http.PostAsJsonAsync("/api/login", new { username = victim, password = Chatters.Password });
+
+        Assert.Equal("rate_limited", refused.Str("code"));
+        Assert.StartsWith("too many failed attempts; retry in ", refused.Str("message"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedOverHttp.StatusCode);
+        Assert.Equal(2, metrics.Sum(RateLimitedMetric, "orleanschat.limit=account_attempts"));
+    }
+}
