@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Http;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sockets;
 using OrleansChat.Hosting;
 
@@ -33,6 +34,8 @@ public static class ChatGatewayApp
         var settings = Options(app.Configuration);
         WarnIfStorageIsVolatile(app, settings);
         CloseSocketsOnShutdown(app);
+        // Made now, so that its gauges are there before anything reads the meter.
+        app.Services.GetRequiredService<GatewayGauges>();
 
         app.UseJsonErrorPages();
         app.UseDefaultFiles();

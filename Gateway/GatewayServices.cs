@@ -16,6 +16,7 @@ internal static class GatewayServices
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<GatewayGauges>();
         services.AddSingleton<UserAllowance>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectionRegistry>();

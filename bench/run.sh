@@ -10,6 +10,9 @@
 #   yardstick     the same load against the bare Kestrel broadcast server in LoadTest/
 #   large-group   5,000 sockets in one group, 20 messages/s
 #   idle          10,000 idle authenticated sockets, each in one group
+#   soak          50 users connecting, chatting, joining, leaving and dropping at random for SOAK_SECONDS
+#                 (default 180) against Redis storage; reports leaked sockets and subscriptions, memory before
+#                 and after, and acknowledged messages missing from history
 #   cluster       the fanout load spread over the two gateways of deploy/local-cluster.sh (two silos, Redis)
 #
 # RATE overrides the messages/s per publisher of the fanout scenarios (default 50). Extra environment
@@ -112,6 +115,24 @@ profile() { # a CPU profile of the server (perf, 8 of the 10 measured seconds) a
   perf report -i "$name.perf.data" --children --sort sym --stdio -g none --percent-limit 1 >"$name.children.txt" 2>/dev/null
 }
 
+gateway_gauges() { # the gateway's open sockets, relayed groups and GC heap now, read from its meters by dotnet-counters
+  (cd "$root" && dotnet tool restore >/dev/null)
+  (cd "$root" && dotnet tool run dotnet-counters collect -p "$server_pid" --counters OrleansChat.Gateway,System.Runtime --format json \
+    -o "$work/counters.json" --duration 00:00:05 >/dev/null)
+  python3 - "$work/counters.json" <<'PY'
+import json, sys
+last = {}
+for event in json.load(open(sys.argv[1]))["Events"]:
+    last[(event["name"].split(" ")[0], str(event.get("tags", "")))] = event["value"]
+def total(name):
+    values = [value for (key, _), value in last.items() if key == name]
+    return sum(values) if values else None
+heap = total("dotnet.gc.last_collection.heap.size")
+print(json.dumps({"openSockets": total("orleanschat.sockets.open"), "relayedGroups": total("orleanschat.groups.relayed"),
+                  "gcHeapMiB": None if heap is None else round(heap / 1048576, 1)}))
+PY
+}
+
 fanout_load=(--sockets 2000 --groups 20 --rate "$rate" --connect-rate 1000)
 
 run_once() {
@@ -145,6 +166,22 @@ run_once() {
       "${load_tool[@]}" connections --url "$url" --sockets 10000 --groups 100 --sockets-per-user 10 \
         --connect-rate 2500 --hold 5 --server-pid "$server_pid" 2>"$work/load.log"
       stop_server ;;
+    soak)
+      # Clients connecting, chatting and dropping at random against Redis storage; afterwards the gateway must
+      # hold no sockets and no group subscriptions, and history must hold every acknowledged message.
+      start_redis
+      start_gateway --ConnectionStrings:Redis="$redis"
+      gateway_gauges >"$work/gauges-before.json"
+      "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" \
+        --server-pid "$server_pid" >"$work/soak.json" 2>"$work/load.log" &
+      local load_pid=$!
+      until grep -q settled "$work/load.log" 2>/dev/null; do sleep 0.5; done
+      gateway_gauges >"$work/gauges.json"
+      wait "$load_pid"
+      python3 -c 'import json, sys; run = json.load(open(sys.argv[1])); run["before"], run["afterwards"] = (json.load(open(f)) for f in sys.argv[2:]); print(json.dumps(run))' \
+        "$work/soak.json" "$work/gauges-before.json" "$work/gauges.json"
+      stop_server
+      stop_redis ;;
     cluster)
       # The gateways inherit this environment: abuse limits off, as in start_gateway.
       Limits__Enabled=false "$root/deploy/local-cluster.sh" start "$work/cluster" >/dev/null
@@ -176,7 +213,8 @@ def median(path):
         if isinstance(value, (int, float)):
             values.append(value)
     return statistics.median(values) if values else None
-keys = ["deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
+keys = ["acknowledged", "missingFromHistory", "server.rssBeforeMiB", "server.rssAfterMiB", "afterwards.openSockets",
+        "afterwards.relayedGroups", "before.gcHeapMiB", "afterwards.gcHeapMiB", "deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
         "ackLatencyMs.p50", "ackLatencyMs.p99", "connectsPerSecond", "server.rssPerSocketKiB",
         "server.cpuSecondsWhileMeasuring"]
 print(f"{len(runs)} runs, medians: " + ", ".join(f"{k}={median(k)}" for k in keys if median(k) is not None))

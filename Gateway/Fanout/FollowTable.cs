@@ -91,6 +91,18 @@ internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> re
         }
     }
 
+    /// <summary>Groups with a relay (one stream subscription each) on this gateway.</summary>
+    public int FollowedGroups
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _groups.Count;
+            }
+        }
+    }
+
     /// <summary>The sockets following the group here, those still being caught up from history included.</summary>
     public IReadOnlyList<Receiver> ReceiversOf(string group)
     {

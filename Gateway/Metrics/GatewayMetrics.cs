@@ -3,7 +3,7 @@ using OrleansChat.Gateway.Limits;
 
 namespace OrleansChat.Gateway.Metrics;
 
-/// <summary>The gateway's own instruments, on one meter that an exporter can subscribe to by name.</summary>
+/// <summary>The gateway's own counters, on one meter that an exporter can subscribe to by name.</summary>
 internal sealed class GatewayMetrics
 {
     public const string MeterName = "OrleansChat.Gateway";

@@ -76,6 +76,22 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RegisteringATakenNameAgainAndAgain_BacksOff_WithoutLockingTheOwnerOut()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(ChatErrorCode.Conflict, (await Assert.ThrowsAsync<ChatException>(() => grain.Register(username, Password))).Code);
+        }
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => grain.Register(username, Password));
+
+        Assert.Equal(ChatErrorCode.RateLimited, refused.Code);
+        await grain.Login(Password);
+    }
+
+    [Fact]
     public async Task UnknownUserAndWrongPassword_SameAnswer_InSimilarTime()
     {
         var (grain, username) = NewUser();

@@ -35,6 +35,14 @@ public sealed class MetricRecorder : IDisposable
         _listener.Start();
     }
 
+    /// <summary>The current value of an observable instrument (a gauge), read now.</summary>
+    public long Current(string instrument)
+    {
+        _sums.TryRemove(instrument, out _);
+        _listener.RecordObservableInstruments();
+        return Sum(instrument);
+    }
+
     /// <summary>The sum recorded so far, of measurements carrying the tag when one is given.</summary>
     public long Sum(string instrument, string? tag = null) => _sums.GetValueOrDefault(tag is null ? instrument : $"{instrument}|{tag}");
 

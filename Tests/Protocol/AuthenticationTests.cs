@@ -96,6 +96,28 @@ public sealed class AuthenticationTests(GatewayFixture fixture)
         Assert.Equal("conflict", reply.Str("code"));
     }
 
+    [Theory]
+    [InlineData("upper")]
+    [InlineData("fullwidth")]
+    [InlineData("decomposed")]
+    public async Task LookAlikeOfATakenName_Conflict_AndLogsIntoTheSameAccount(string lookAlike)
+    {
+        var username = await fixture.Host.RegisterAsync(Unique.Name("José"));
+        var variant = lookAlike switch
+        {
+            "upper" => username.ToUpperInvariant(),
+            "fullwidth" => string.Concat(username.Select(c => c is >= 'a' and <= 'z' ? (char)(c - 'a' + 'ａ') : c)),
+            _ => username.Normalize(System.Text.NormalizationForm.FormD),
+        };
+        await using var socket = await fixture.Host.ConnectAsync();
+
+        var register = await socket.RequestAsync(new { type = "register", username = variant, password = Chatters.Password });
+        var login = await socket.OkAsync(new { type = "login", username = variant, password = Chatters.Password });
+
+        Assert.Equal("conflict", register.Str("code"));
+        Assert.Equal(username, login.Str("username"));
+    }
+
     [Fact]
     public async Task NoAuthenticationWithinDeadline_Closes1008()
     {

@@ -39,6 +39,22 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task Gauges_CountOpenSocketsAndRelayedGroups_BackToZeroWhenTheyClose()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        using var metrics = new MetricRecorder(host);
+        var (socket, _) = await host.LoggedInAsync();
+        await socket.JoinAsync(Unique.Name("g"));
+        await socket.JoinAsync(Unique.Name("g"));
+
+        Assert.Equal((1, 2), (metrics.Current("orleanschat.sockets.open"), metrics.Current("orleanschat.groups.relayed")));
+        await socket.DisposeAsync();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(metrics.Current("orleanschat.sockets.open") == 0 && metrics.Current("orleanschat.groups.relayed") == 0),
+            "the socket and its relays are gone");
+    }
+
+    [Fact]
     public async Task JoinAndLeave_FollowTableAnswersBothWays()
     {
         await using var host = await GatewayHost.StartAsync();
