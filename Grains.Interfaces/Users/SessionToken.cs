@@ -30,9 +30,11 @@ public static class SessionToken
 
     /// <summary>The id of the session a well-formed token belongs to.</summary>
     public static long? SessionIdOf(string token) =>
-        TryParse(token, out _, out var secret) && Base64Url.IsValid(secret)
-            ? SessionIdOfHash(SHA256.HashData(Base64Url.DecodeFromChars(secret)))
-            : null;
+        TryParse(token, out _, out var secret) && HashOfSecret(secret) is { } hash ? SessionIdOfHash(hash) : null;
+
+    /// <summary>The SHA-256 of a token's secret (base64url), as its session stores it; null for a secret that is not base64url.</summary>
+    public static byte[]? HashOfSecret(string secret) =>
+        Base64Url.IsValid(secret) ? SHA256.HashData(Base64Url.DecodeFromChars(secret)) : null;
 
     /// <summary>The id of the session whose secret has this SHA-256 hash.</summary>
     public static long SessionIdOfHash(ReadOnlySpan<byte> secretHash) => BinaryPrimitives.ReadInt64LittleEndian(secretHash);

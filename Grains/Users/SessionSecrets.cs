@@ -19,12 +19,11 @@ internal static class SessionSecrets
     /// <summary>Whether the secret belongs to one of the sessions that has not expired.</summary>
     public static bool Opens(IEnumerable<LoginSession> sessions, string secret, DateTime now)
     {
-        if (!Base64Url.IsValid(secret))
+        if (SessionToken.HashOfSecret(secret) is not { } hash)
         {
             return false;
         }
 
-        var hash = SHA256.HashData(Base64Url.DecodeFromChars(secret));
         var valid = false;
         foreach (var session in sessions)
         {

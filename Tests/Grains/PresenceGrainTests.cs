@@ -108,9 +108,7 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Logout_EndsThatSessionOnly_GatewaysTold()
     {
-        var (user, _, _) = await MemberOfNewGroup();
-        var gateway = new RecordingGateway();
-        await user.ReportSockets(new SocketReport("gw", fixture.Client.CreateObjectReference<IGatewayObserver>(gateway), 2, 1, LongLease));
+        var (user, gateway) = await UserOnRecordingGatewayAsync();
         var leaving = await user.Login("long enough password");
         var staying = await user.Login("long enough password");
 
@@ -124,9 +122,7 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task PasswordChange_EndsEveryOlderSession_GatewaysTold()
     {
-        var (user, _, _) = await MemberOfNewGroup();
-        var gateway = new RecordingGateway();
-        await user.ReportSockets(new SocketReport("gw", fixture.Client.CreateObjectReference<IGatewayObserver>(gateway), 1, 1, LongLease));
+        var (user, gateway) = await UserOnRecordingGatewayAsync();
         var first = await user.Login("long enough password");
         var second = await user.Login("long enough password");
 
@@ -141,6 +137,15 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
         await user.Authenticate(changed.Token);
         await Assert.ThrowsAsync<ChatException>(() => user.Login("long enough password"));
         await user.Login("a new password");
+    }
+
+    /// <summary>A registered member whose socket a recording gateway holds, so the user grain tells that gateway what changes.</summary>
+    private async Task<(IUserGrain User, RecordingGateway Gateway)> UserOnRecordingGatewayAsync()
+    {
+        var (user, _, _) = await MemberOfNewGroup();
+        var gateway = new RecordingGateway();
+        await user.ReportSockets(new SocketReport("gw", fixture.Client.CreateObjectReference<IGatewayObserver>(gateway), 1, 1, LongLease));
+        return (user, gateway);
     }
 
     private sealed class RecordingGateway : IGatewayObserver
