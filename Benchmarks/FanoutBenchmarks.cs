@@ -24,12 +24,14 @@ public class FanoutBenchmarks
     public void Setup()
     {
         var options = new GatewayOptions();
+        var budget = OutboundBudget.Unlimited;
         _connections = Enumerable.Range(0, Sockets)
             .Select(_ => new ChatConnection(
                 WebSocket.CreateFromStream(new CountingStream(_writes), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan),
                 remoteAddress: null,
                 options,
                 new LimitsOptions(),
+                budget,
                 TimeProvider.System))
             .ToList();
     }

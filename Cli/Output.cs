@@ -19,9 +19,10 @@ internal sealed class Output(bool json)
         }
 
         var time = message.Ts.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var (from, text) = (TerminalText.Escape(message.From), TerminalText.Escape(message.Text));
         Human(
-            $"#{message.Seq} {time} {message.From}: {message.Text}",
-            $"[grey]#{message.Seq} {time}[/] [bold]{message.From}[/]: {message.Text}");
+            $"#{message.Seq} {time} {from}: {text}",
+            $"[grey]#{message.Seq} {time}[/] [bold]{from}[/]: {text}");
     }
 
     public void Event(ChatEvent chatEvent)
@@ -41,7 +42,7 @@ internal sealed class Output(bool json)
                 Line(new { type = "typing", group = typing.Group, user = typing.User });
                 break;
             case ConnectionLost lost:
-                Status($"connection lost ({lost.Reason}); reconnecting…");
+                Status($"connection lost ({TerminalText.Escape(lost.Reason)}); reconnecting…");
                 break;
             case Reconnected reconnected:
                 Status($"reconnected; caught up {reconnected.MissedMessages} missed message(s)");
@@ -97,7 +98,7 @@ internal sealed class Output(bool json)
     /// <summary>Progress and connection notes go to stderr, so stdout stays only results.</summary>
     public static void Status(string text) => Console.Error.WriteLine(text);
 
-    public static void Error(string text) => Console.Error.WriteLine($"error: {text}");
+    public static void Error(string text) => Console.Error.WriteLine($"error: {TerminalText.Escape(text)}");
 
     /// <summary>The protocol's own time format, so JSON lines look like the server's frames.</summary>
     public static string WireTime(DateTimeOffset time) =>

@@ -2,7 +2,11 @@ namespace OrleansChat.Client;
 
 public sealed record Account(string UserId, string Username);
 
-public sealed record LoginResult(string Token, string UserId, string Username, DateTimeOffset ExpiresAt);
+public sealed record LoginResult(string Token, string UserId, string Username, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Never prints the token, so a log line or exception built from a result cannot leak it.</summary>
+    public override string ToString() => $"{nameof(LoginResult)} {{ Token = ***, UserId = {UserId}, Username = {Username}, ExpiresAt = {ExpiresAt:O} }}";
+}
 
 public sealed record Member(string UserId, string Username, bool Online);
 

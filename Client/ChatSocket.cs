@@ -37,6 +37,9 @@ public sealed class ChatSocket : IAsyncDisposable
     /// <summary>Completes with the server's close status (null if the connection just dropped).</summary>
     public Task<WebSocketCloseStatus?> Closed => _closed.Task;
 
+    /// <summary>The reason the server gave with its close frame, once <see cref="Closed"/> has completed.</summary>
+    public string? CloseReason => _socket.CloseStatusDescription;
+
     /// <summary>Connects to a server given as http(s)://host:port or as the full ws(s)://host:port/ws address.</summary>
     public static async Task<ChatSocket> ConnectAsync(Uri server, TimeSpan? requestTimeout = null, CancellationToken cancellationToken = default)
     {
@@ -102,7 +105,7 @@ public sealed class ChatSocket : IAsyncDisposable
         {
             await _socket.SendAsync(payload, type, endOfMessage: true, cancellationToken);
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException || IsAbort(ex, cancellationToken))
         {
             throw new ChatDisconnectedException("the connection to the chat server is closed", ex);
         }
@@ -121,7 +124,7 @@ public sealed class ChatSocket : IAsyncDisposable
             {
                 await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
             }
-            catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException)
+            catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException || IsAbort(ex, CancellationToken.None))
             {
                 _socket.Abort();
             }
@@ -158,7 +161,7 @@ public sealed class ChatSocket : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or JsonException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or JsonException || IsAbort(ex, CancellationToken.None))
         {
             _closed.TrySetResult(_socket.CloseStatus);
         }
@@ -168,6 +171,13 @@ public sealed class ChatSocket : IAsyncDisposable
             FailPending();
         }
     }
+
+    /// <summary>
+    /// An operation on a socket that was aborted under it (the connection reset, or disposed while sending)
+    /// ends with an OperationCanceledException nobody asked for; to callers that is a lost connection.
+    /// </summary>
+    private static bool IsAbort(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
 
     private void Dispatch(JsonElement frame)
     {

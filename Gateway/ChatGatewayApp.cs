@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Http;
@@ -23,7 +24,19 @@ public static class ChatGatewayApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.AddChatOrleans(Options(builder.Configuration));
+        var options = Options(builder.Configuration);
+        if (options.SocketSendBufferBytes is { } sendBuffer)
+        {
+            // Set on the listening socket, the size is inherited by every connection accepted from it.
+            builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var listener = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                listener.SendBufferSize = sendBuffer;
+                return listener;
+            });
+        }
+
+        builder.AddChatOrleans(options);
         builder.Services.AddChatGateway(builder.Configuration);
         return builder;
     }
@@ -37,6 +50,7 @@ public static class ChatGatewayApp
         // Made now, so that its gauges are there before anything reads the meter.
         app.Services.GetRequiredService<GatewayGauges>();
 
+        app.UseSecurityHeaders(settings);
         app.UseJsonErrorPages();
         app.UseDefaultFiles();
         app.UseStaticFiles();

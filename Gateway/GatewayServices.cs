@@ -20,6 +20,7 @@ internal static class GatewayServices
         services.AddSingleton<UserAllowance>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<OutboundBudget>();
         services.AddSingleton<FollowTable>();
         services.AddSingleton<GatewayObserver>();
         services.AddSingleton<GatewayIdentity>();

@@ -32,10 +32,10 @@ connections.SetAction(async (parse, cancellationToken) => Print(await new Connec
 
 var users = new Option<int>("--users") { Description = "Chatting users, one session at a time each", DefaultValueFactory = _ => 50 };
 var seed = new Option<int>("--seed") { Description = "Seed of the random choices", DefaultValueFactory = _ => 1 };
-var soak = new Command("soak", "Clients connect, chat, join, leave and drop at random; then every acknowledged message is checked in history") { url, users, groups, duration, serverPid, seed };
+var soak = new Command("soak", "Clients connect, chat, join, leave and drop at random; then every acknowledged message is checked in history") { url, users, groups, duration, hold, serverPid, seed };
 soak.SetAction(async (parse, cancellationToken) => Print(await new SoakRun(
     Servers(parse.GetValue(url)!)[0], parse.GetValue(users), parse.GetValue(groups), TimeSpan.FromSeconds(parse.GetValue(duration)),
-    parse.GetValue(serverPid), parse.GetValue(seed)).RunAsync(cancellationToken)));
+    TimeSpan.FromSeconds(parse.GetValue(hold)), parse.GetValue(serverPid), parse.GetValue(seed)).RunAsync(cancellationToken)));
 
 var listen = new Option<string>("--urls") { Description = "Where the yardstick listens", DefaultValueFactory = _ => "http://127.0.0.1:5300" };
 var yardstick = new Command("yardstick", "Run the bare Kestrel broadcast server the chat server is compared to") { listen };

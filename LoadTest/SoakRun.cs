@@ -9,7 +9,7 @@ namespace OrleansChat.LoadTest;
 /// every acknowledged message is in history exactly where its ack said, and how the server's memory
 /// compares with before (subscriptions the gateway still holds are read by bench/run.sh from its metrics).
 /// </summary>
-internal sealed class SoakRun(Uri server, int users, int groups, TimeSpan duration, int? serverPid, int seed)
+internal sealed class SoakRun(Uri server, int users, int groups, TimeSpan duration, TimeSpan hold, int? serverPid, int seed)
 {
     private readonly ConcurrentBag<(string Group, long Seq, string Text)> _acknowledged = [];
     private long _sessions;
@@ -29,13 +29,13 @@ internal sealed class SoakRun(Uri server, int users, int groups, TimeSpan durati
         await Task.WhenAll(Enumerable.Range(0, users).Select(user =>
             ChatterAsync(new Random(seed + user), tokens[user], prefix, user, until, cancellationToken)));
 
-        // Sockets are all closed: give the gateway a moment to release them before reading its memory. Reading
-        // the history activates every page of it, so whoever watches the server's own meters (bench/run.sh) gets
-        // a quiet window first.
-        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        // Sockets are all closed: give the gateway the hold time to release them (and to collect idle grains, if
+        // it was started with a short collection age) before reading its memory. Reading the history activates
+        // every page of it, so whoever watches the server's own meters (bench/run.sh) gets a quiet window first.
+        await Task.Delay(hold, cancellationToken);
         var rssAfter = process?.RssBytes ?? 0;
-        Console.Error.WriteLine("settled; reading the history in 10 s");
-        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        Console.Error.WriteLine("settled; reading the history in 20 s");
+        await Task.Delay(TimeSpan.FromSeconds(20), cancellationToken);
         var (checkedMessages, missing) = await CheckHistoryAsync(tokens[0], prefix, cancellationToken);
         return new
         {
@@ -89,7 +89,7 @@ internal sealed class SoakRun(Uri server, int users, int groups, TimeSpan durati
                 Interlocked.Increment(ref _failures);
                 if (_failureKinds.TryAdd(ex.GetType().Name, 0))
                 {
-                    Console.Error.WriteLine($"a session failed: {ex.GetType().Name}: {ex.Message}");
+                    Console.Error.WriteLine($"a session failed: {ex}");
                 }
             }
         }

@@ -116,10 +116,13 @@ profile() { # a CPU profile of the server (perf, 8 of the 10 measured seconds) a
 }
 
 gateway_gauges() { # the gateway's open sockets, relayed groups and GC heap now, read from its meters by dotnet-counters
+  # and, after a full collection that dotnet-gcdump makes it run, its live objects
   (cd "$root" && dotnet tool restore >/dev/null)
   (cd "$root" && dotnet tool run dotnet-counters collect -p "$server_pid" --counters OrleansChat.Gateway,System.Runtime --format json \
     -o "$work/counters.json" --duration 00:00:05 >/dev/null)
-  python3 - "$work/counters.json" <<'PY'
+  (cd "$root" && dotnet tool run dotnet-gcdump collect -p "$server_pid" -o "$work/heap.gcdump" >/dev/null 2>&1 &&
+    dotnet tool run dotnet-gcdump report "$work/heap.gcdump" >"$work/heap.txt" 2>/dev/null)
+  python3 - "$work/counters.json" "$work/heap.txt" <<'PY'
 import json, sys
 last = {}
 for event in json.load(open(sys.argv[1]))["Events"]:
@@ -128,8 +131,11 @@ def total(name):
     values = [value for (key, _), value in last.items() if key == name]
     return sum(values) if values else None
 heap = total("dotnet.gc.last_collection.heap.size")
+live = {line.split()[-1]: int(line.split()[0].replace(",", "")) for line in open(sys.argv[2]) if "GC Heap" in line}
 print(json.dumps({"openSockets": total("orleanschat.sockets.open"), "relayedGroups": total("orleanschat.groups.relayed"),
-                  "gcHeapMiB": None if heap is None else round(heap / 1048576, 1)}))
+                  "gcHeapMiB": None if heap is None else round(heap / 1048576, 1),
+                  "liveHeapMiB": round(live["bytes"] / 1048576, 1) if "bytes" in live else None,
+                  "liveObjects": live.get("objects")}))
 PY
 }
 
@@ -169,10 +175,13 @@ run_once() {
     soak)
       # Clients connecting, chatting and dropping at random against Redis storage; afterwards the gateway must
       # hold no sockets and no group subscriptions, and history must hold every acknowledged message.
+      # Idle grains are collected after 30 s instead of 15 minutes, and the load tool holds for 50 s after its
+      # last socket closes, so the heap read afterwards shows what outlives the idle activations.
       start_redis
-      start_gateway --ConnectionStrings:Redis="$redis"
+      start_gateway --ConnectionStrings:Redis="$redis" --Orleans:GrainCollection:CollectionAge=00:00:30 \
+        --Orleans:GrainCollection:CollectionQuantum=00:00:05
       gateway_gauges >"$work/gauges-before.json"
-      "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" \
+      "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" --hold 50 \
         --server-pid "$server_pid" >"$work/soak.json" 2>"$work/load.log" &
       local load_pid=$!
       until grep -q settled "$work/load.log" 2>/dev/null; do sleep 0.5; done
@@ -214,7 +223,7 @@ def median(path):
             values.append(value)
     return statistics.median(values) if values else None
 keys = ["acknowledged", "missingFromHistory", "server.rssBeforeMiB", "server.rssAfterMiB", "afterwards.openSockets",
-        "afterwards.relayedGroups", "before.gcHeapMiB", "afterwards.gcHeapMiB", "deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
+        "afterwards.relayedGroups", "before.gcHeapMiB", "afterwards.gcHeapMiB", "before.liveHeapMiB", "afterwards.liveHeapMiB", "before.liveObjects", "afterwards.liveObjects", "deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
         "ackLatencyMs.p50", "ackLatencyMs.p99", "connectsPerSecond", "server.rssPerSocketKiB",
         "server.cpuSecondsWhileMeasuring"]
 print(f"{len(runs)} runs, medians: " + ", ".join(f"{k}={median(k)}" for k in keys if median(k) is not None))

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Orleans.Streams;
+using OrleansChat.Errors;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Groups;
 using OrleansChat.History;
@@ -68,7 +69,7 @@ internal sealed class GroupRelay
                 {
                     RelayWork.Event e => OnEventAsync(e.GroupEvent),
                     RelayWork.Admit a => AdmitAsync(a),
-                    RelayWork.CheckTail => RepairThroughAsync(await GroupGrain.GetLastSeq()),
+                    RelayWork.CheckTail => CheckTailAsync(),
                     RelayWork.Subscribe => SubscribeAsync(),
                     RelayWork.Unsubscribe => UnsubscribeAsync(),
                     _ => Task.CompletedTask,
@@ -82,7 +83,13 @@ internal sealed class GroupRelay
         }
     }
 
-    private IGroupGrain GroupGrain => _cluster.GetGrain<IGroupGrain>(_group);
+    private async Task CheckTailAsync()
+    {
+        if (await AsAMemberAsync(async member => (long?)await _cluster.GetGrain<IGroupGrain>(_group).GetLastSeq(member)) is { } lastSeq)
+        {
+            await RepairThroughAsync(lastSeq);
+        }
+    }
 
     private async Task SubscribeAsync()
     {
@@ -203,8 +210,29 @@ internal sealed class GroupRelay
     private void RetryLater(RelayWork work) =>
         _ = Task.Delay(RetryDelay).ContinueWith(_ => _work.Writer.TryWrite(work), TaskScheduler.Default);
 
-    private Task<IReadOnlyList<ChatMessage>> ReadRangeAsync(long after, long through) =>
-        _cluster.GetGrain<IHistoryReaderGrain>(_group).ReadRange(after, through);
+    private async Task<IReadOnlyList<ChatMessage>> ReadRangeAsync(long after, long through) =>
+        await AsAMemberAsync(member => _cluster.GetGrain<IHistoryReaderGrain>(_group).ReadRange(member, after, through)) ?? [];
+
+    /// <summary>
+    /// Makes a call that the group's grains answer only for a member, on behalf of the users this relay serves:
+    /// the first that is still a member (one may have just left); default when none is, as then nobody here is
+    /// owed the answer.
+    /// </summary>
+    private async Task<T?> AsAMemberAsync<T>(Func<string, Task<T>> call)
+    {
+        foreach (var member in _receivers.All.Select(receiver => receiver.Socket.User?.UserId).OfType<string>().Distinct())
+        {
+            try
+            {
+                return await call(member);
+            }
+            catch (ChatException ex) when (ex.Code == ChatErrorCode.Forbidden)
+            {
+            }
+        }
+
+        return default;
+    }
 
     /// <summary>Sends the next message once to each live receiver, encoding it once for all.</summary>
     private void Forward(ChatMessage message)

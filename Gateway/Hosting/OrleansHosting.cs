@@ -25,6 +25,7 @@ internal static class OrleansHosting
                 client.AddMemoryStreams(GroupStream.ProviderName, streams => streams.ConfigurePartitioning(ChatSiloBuilderExtensions.StreamQueueCount));
                 client.Services.AddSingleton<IClusterConnectionStatusObserver, ClusterReconnectionObserver>();
                 client.AddOutgoingGrainCallFilter<RefusedCallRetry>();
+                client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.GrainCallTimeout);
 
                 // Find silos that joined (or came back) within seconds rather than the default minute.
                 client.Configure<Orleans.Configuration.GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
@@ -49,6 +50,7 @@ internal static class OrleansHosting
             silo.Configure<EndpointOptions>(endpoints => endpoints.GatewayPort = 0);
             silo.AddChatGrains(configuration);
             silo.AddOutgoingGrainCallFilter<RefusedCallRetry>();
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.GrainCallTimeout);
         });
     }
 }

@@ -10,7 +10,8 @@ namespace OrleansChat.Gateway.Http;
 
 /// <summary>
 /// POST /api/register, /api/login, /api/password and /api/logout: the same account operations as over the
-/// socket. Every one that checks a password passes the client address's attempt limit.
+/// socket. Every one that checks a password passes the client address's attempt limit; a wrong token counts
+/// as a failed attempt, as over the socket.
 /// </summary>
 internal static class AccountEndpoints
 {
@@ -34,8 +35,14 @@ internal static class AccountEndpoints
             return Ticket(await User(grains, body).ChangePassword(body.Password, ChatRules.Password.Require(newPassword)));
         }));
 
-        endpoints.MapPost("/api/logout", async (HttpRequest request, IGrainFactory grains) =>
+        endpoints.MapPost("/api/logout", async (HttpRequest request, IGrainFactory grains, AccountAttemptLimiter limiter) =>
         {
+            var client = request.HttpContext.Connection.RemoteIpAddress;
+            if (limiter.AuthenticationRefusal(client) is { } refusal)
+            {
+                return Error(refusal);
+            }
+
             try
             {
                 var header = request.Headers.Authorization.ToString();
@@ -52,6 +59,11 @@ internal static class AccountEndpoints
             }
             catch (Exception ex)
             {
+                if (ex is ChatException { Code: ChatErrorCode.Unauthorized })
+                {
+                    limiter.Failed(client);
+                }
+
                 return Error(ex);
             }
         });
@@ -146,5 +158,8 @@ internal static class AccountEndpoints
     };
 
     /// <summary>What the account endpoints read from a body; <see cref="NewPassword"/> only /api/password needs.</summary>
-    private sealed record AccountBody(string Username, string Password, string? NewPassword);
+    private sealed record AccountBody(string Username, string Password, string? NewPassword)
+    {
+        public override string ToString() => $"{nameof(AccountBody)} {{ Username = {Username}, Password = ***, NewPassword = *** }}";
+    }
 }

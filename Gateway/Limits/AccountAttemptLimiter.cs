@@ -45,8 +45,30 @@ internal sealed class AccountAttemptLimiter
 
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
-    /// <summary>The error that refuses an attempt from this address now (counted in the metrics), or null when it may go ahead.</summary>
-    public ChatException? Refusal(IPAddress? client)
+    /// <summary>The error that refuses a registration or login from this address now (counted in the metrics), or null when it may go ahead.</summary>
+    public ChatException? Refusal(IPAddress? client) => RefusalOf(client, takesAttempt: true);
+
+    /// <summary>
+    /// The error that refuses an <c>auth</c> from this address now, or null. Only failed attempts in a row count:
+    /// a token costs no password hash, and many clients behind one address reconnecting at once are honest.
+    /// </summary>
+    public ChatException? AuthenticationRefusal(IPAddress? client) => RefusalOf(client, takesAttempt: false);
+
+    /// <summary>Counts a wrong password or token, or a registration of a taken name, against the address.</summary>
+    public void Failed(IPAddress? client)
+    {
+        if (!_limits.Enabled)
+        {
+            return;
+        }
+
+        lock (_addresses.Lock)
+        {
+            _addresses.For(client ?? IPAddress.None).Failures.Failed(Now);
+        }
+    }
+
+    private ChatException? RefusalOf(IPAddress? client, bool takesAttempt)
     {
         if (!_limits.Enabled)
         {
@@ -59,7 +81,7 @@ internal sealed class AccountAttemptLimiter
             var address = _addresses.For(client ?? IPAddress.None);
             var wait = address.Failures.WaitAt(Now);
             refusal = wait > TimeSpan.Zero ? ChatRules.TooManyFailedLogins(wait)
-                : address.Attempts.TryTake() ? null
+                : !takesAttempt || address.Attempts.TryTake() ? null
                 : ChatRules.TooManyAccountAttempts();
         }
 
@@ -69,20 +91,6 @@ internal sealed class AccountAttemptLimiter
         }
 
         return refusal;
-    }
-
-    /// <summary>Counts a wrong password, or a registration of a taken name, against the address.</summary>
-    public void Failed(IPAddress? client)
-    {
-        if (!_limits.Enabled)
-        {
-            return;
-        }
-
-        lock (_addresses.Lock)
-        {
-            _addresses.For(client ?? IPAddress.None).Failures.Failed(Now);
-        }
     }
 
     private sealed record AddressLimits(TokenBucket Attempts, FailureBackoff Failures);

@@ -6,5 +6,6 @@ internal enum LimitKind
     SocketRequests,
     Publishes,
     Typing,
+    MembershipChanges,
     AccountAttempts,
 }

@@ -8,6 +8,7 @@ internal static class LimitNames
         LimitKind.SocketRequests => "socket_requests",
         LimitKind.Publishes => "publishes",
         LimitKind.Typing => "typing",
+        LimitKind.MembershipChanges => "membership_changes",
         _ => "account_attempts",
     };
 }

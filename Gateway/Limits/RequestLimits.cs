@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Metrics;
@@ -18,7 +19,11 @@ internal sealed class RequestLimits(
     AccountAttemptLimiter accountAttempts,
     GatewayMetrics metrics)
 {
-    /// <summary>The error that refuses the request, or null when it may run.</summary>
+    /// <summary>
+    /// The error that refuses the request, or null when it may run. A socket that has not signed in and is
+    /// refused <see cref="LimitsOptions.RefusalsBeforeClose"/> times is a client ignoring rate_limited (for
+    /// example one guessing tokens): it is closed with 1008 after this reply.
+    /// </summary>
     public ChatException? Refusal(ChatConnection connection, ClientRequest request)
     {
         if (!options.Value.Enabled)
@@ -26,6 +31,17 @@ internal sealed class RequestLimits(
             return null;
         }
 
+        var refusal = RefusalOf(connection, request);
+        if (refusal is not null && connection.User is null && connection.Allowance.RefusedTooOften())
+        {
+            connection.CloseAfterReply(WebSocketCloseStatus.PolicyViolation, "too many refused requests");
+        }
+
+        return refusal;
+    }
+
+    private ChatException? RefusalOf(ChatConnection connection, ClientRequest request)
+    {
         var broken = connection.Allowance.Breaks(request)
             ?? (connection.User is { } user ? users.Breaks(user.UserId, request) : null);
         if (broken is { } limit)
@@ -35,17 +51,25 @@ internal sealed class RequestLimits(
             {
                 LimitKind.Publishes => ChatRules.TooManyPublishes(),
                 LimitKind.Typing => ChatRules.TooManyTypingNotices(),
+                LimitKind.MembershipChanges => ChatRules.TooManyMembershipChanges(),
                 _ => ChatRules.TooManyRequests(),
             };
         }
 
-        return request is RegisterRequest or LoginRequest or ChangePasswordRequest ? accountAttempts.Refusal(connection.RemoteAddress) : null;
+        return request switch
+        {
+            RegisterRequest or LoginRequest or ChangePasswordRequest => accountAttempts.Refusal(connection.RemoteAddress),
+            AuthRequest => accountAttempts.AuthenticationRefusal(connection.RemoteAddress),
+            _ => null,
+        };
     }
 
-    /// <summary>Counts a wrong password, or a registration of a taken name, against the socket's address.</summary>
+    /// <summary>
+    /// Counts a wrong password or token, or a registration of a taken name, against the socket's address.
+    /// </summary>
     public void Completed(ChatConnection connection, ClientRequest request, ChatErrorCode? error)
     {
-        if ((request, error) is (LoginRequest or ChangePasswordRequest, ChatErrorCode.Unauthorized) or (RegisterRequest, ChatErrorCode.Conflict))
+        if ((request, error) is (LoginRequest or ChangePasswordRequest or AuthRequest, ChatErrorCode.Unauthorized) or (RegisterRequest, ChatErrorCode.Conflict))
         {
             accountAttempts.Failed(connection.RemoteAddress);
         }

@@ -13,6 +13,7 @@ internal sealed class SocketAllowance(LimitsOptions limits, TimeProvider clock)
     private readonly TokenBucket _requests = new(limits.RequestsPerSecond, limits.RequestBurst, clock);
     private TokenBucket? _publishes;
     private TokenBucket? _typing;
+    private int _refusals;
 
     /// <summary>The limit the request breaks, or null when the socket may make it.</summary>
     public LimitKind? Breaks(ClientRequest request)
@@ -29,4 +30,7 @@ internal sealed class SocketAllowance(LimitsOptions limits, TimeProvider clock)
             _ => null,
         };
     }
+
+    /// <summary>Counts a refused request; true once the socket has been refused as often as it may be.</summary>
+    public bool RefusedTooOften() => ++_refusals >= limits.RefusalsBeforeClose;
 }

@@ -5,8 +5,9 @@ using OrleansChat.Limits;
 namespace OrleansChat.Gateway.Limits;
 
 /// <summary>
-/// Publishes and typing notices per user, over all of the user's sockets on this gateway, so that opening
-/// more sockets buys no more messages.
+/// Publishes, typing notices and joins and leaves per user, over all of the user's sockets on this gateway, so
+/// that opening more sockets buys no more of them. Joins and leaves each cost a group grain a write and a
+/// presence event to every member, so a burst of them is bounded too.
 /// </summary>
 internal sealed class UserAllowance
 {
@@ -18,14 +19,22 @@ internal sealed class UserAllowance
         _users = new KeyedLimits<string, UserBuckets>(
             () => new UserBuckets(
                 new TokenBucket(limits.PublishesPerSecond, limits.PublishBurst, clock),
-                new TokenBucket(limits.TypingPerSecond, limits.TypingBurst, clock)),
-            user => user.Publishes.IsFull && user.Typing.IsFull);
+                new TokenBucket(limits.TypingPerSecond, limits.TypingBurst, clock),
+                new TokenBucket(limits.MembershipChangesPerSecond, limits.MembershipChangeBurst, clock)),
+            user => user.Publishes.IsFull && user.Typing.IsFull && user.MembershipChanges.IsFull);
     }
 
     /// <summary>The limit the user's request breaks, or null when it may go ahead.</summary>
     public LimitKind? Breaks(string userId, ClientRequest request)
     {
-        if (request is not (PublishRequest or TypingRequest))
+        LimitKind? kind = request switch
+        {
+            PublishRequest => LimitKind.Publishes,
+            TypingRequest => LimitKind.Typing,
+            JoinRequest or LeaveRequest => LimitKind.MembershipChanges,
+            _ => null,
+        };
+        if (kind is not { } limit)
         {
             return null;
         }
@@ -33,11 +42,15 @@ internal sealed class UserAllowance
         lock (_users.Lock)
         {
             var user = _users.For(userId);
-            return request is PublishRequest
-                ? (user.Publishes.TryTake() ? null : LimitKind.Publishes)
-                : (user.Typing.TryTake() ? null : LimitKind.Typing);
+            var bucket = limit switch
+            {
+                LimitKind.Publishes => user.Publishes,
+                LimitKind.Typing => user.Typing,
+                _ => user.MembershipChanges,
+            };
+            return bucket.TryTake() ? null : limit;
         }
     }
 
-    private sealed record UserBuckets(TokenBucket Publishes, TokenBucket Typing);
+    private sealed record UserBuckets(TokenBucket Publishes, TokenBucket Typing, TokenBucket MembershipChanges);
 }

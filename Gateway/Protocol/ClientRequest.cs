@@ -9,15 +9,30 @@ internal abstract record ClientRequest(RequestId Id);
 /// <summary>A frame that is not a valid request; it is answered with this error and nothing else happens.</summary>
 internal sealed record InvalidRequest(RequestId Id, ChatErrorCode Code, string Message) : ClientRequest(Id);
 
-internal sealed record RegisterRequest(RequestId Id, string Username, string Password) : ClientRequest(Id);
+// The requests that carry a password or token print it as *** so that no log line or exception message
+// built from one can leak it.
 
-internal sealed record LoginRequest(RequestId Id, string Username, string Password) : ClientRequest(Id);
+internal sealed record RegisterRequest(RequestId Id, string Username, string Password) : ClientRequest(Id)
+{
+    public override string ToString() => $"{nameof(RegisterRequest)} {{ Id = {Id}, Username = {Username}, Password = *** }}";
+}
 
-internal sealed record AuthRequest(RequestId Id, string Token) : ClientRequest(Id);
+internal sealed record LoginRequest(RequestId Id, string Username, string Password) : ClientRequest(Id)
+{
+    public override string ToString() => $"{nameof(LoginRequest)} {{ Id = {Id}, Username = {Username}, Password = *** }}";
+}
+
+internal sealed record AuthRequest(RequestId Id, string Token) : ClientRequest(Id)
+{
+    public override string ToString() => $"{nameof(AuthRequest)} {{ Id = {Id}, Token = *** }}";
+}
 
 internal sealed record LogoutRequest(RequestId Id) : ClientRequest(Id);
 
-internal sealed record ChangePasswordRequest(RequestId Id, string Password, string NewPassword) : ClientRequest(Id);
+internal sealed record ChangePasswordRequest(RequestId Id, string Password, string NewPassword) : ClientRequest(Id)
+{
+    public override string ToString() => $"{nameof(ChangePasswordRequest)} {{ Id = {Id}, Password = ***, NewPassword = *** }}";
+}
 
 internal sealed record JoinRequest(RequestId Id, string Group) : ClientRequest(Id);
 

@@ -17,11 +17,11 @@ internal sealed class ChatConnection : IDisposable
     private (WebSocketCloseStatus Status, string Reason)? _closeAfterReply;
     private bool _shutdownRequested;
 
-    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options, LimitsOptions limits, TimeProvider clock)
+    public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options, LimitsOptions limits, OutboundBudget budget, TimeProvider clock)
     {
         Socket = socket;
         RemoteAddress = remoteAddress;
-        Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout);
+        Outbound = new OutboundQueue(socket, options.MaxOutboundBytes, options.CloseTimeout, budget);
         Allowance = new SocketAllowance(limits, clock);
     }
 

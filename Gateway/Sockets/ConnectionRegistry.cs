@@ -82,6 +82,14 @@ internal sealed class ConnectionRegistry(IOptions<LimitsOptions> limits)
         }
     }
 
+    public IReadOnlyList<ChatConnection> All()
+    {
+        lock (_lock)
+        {
+            return [.. _all];
+        }
+    }
+
     public IReadOnlyList<ChatConnection> OfUser(string userId)
     {
         lock (_lock)

@@ -6,7 +6,8 @@ namespace OrleansChat.Gateway.Sockets;
 /// A socket's outgoing frames, written by one writer at a time so that fan-out never waits on a slow
 /// client. The writer runs only while frames are waiting (on the sender's thread until a send has to
 /// wait): an idle socket holds no task, no channel and no buffer. The bytes waiting are bounded; a
-/// client that lets them pile up past the bound is closed with 1013.
+/// client that lets them pile up past the bound is closed with 1013. They also count towards the gateway's
+/// <see cref="OutboundBudget"/> until they are sent or dropped.
 /// </summary>
 internal sealed class OutboundQueue : IThreadPoolWorkItem
 {
@@ -15,6 +16,7 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
     private readonly WebSocket _socket;
     private readonly long _maxQueuedBytes;
     private readonly TimeSpan _closeTimeout;
+    private readonly OutboundBudget _budget;
     private readonly Lock _lock = new();
     private readonly Queue<byte[]> _frames = new();
     private TaskCompletionSource? _completion;
@@ -25,12 +27,16 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
     private WebSocketCloseStatus _closeStatus;
     private string _closeReason = "";
 
-    public OutboundQueue(WebSocket socket, long maxQueuedBytes, TimeSpan closeTimeout)
+    public OutboundQueue(WebSocket socket, long maxQueuedBytes, TimeSpan closeTimeout, OutboundBudget budget)
     {
         _socket = socket;
         _maxQueuedBytes = maxQueuedBytes;
         _closeTimeout = closeTimeout;
+        _budget = budget;
     }
+
+    /// <summary>Bytes queued and not yet sent (the frame being written included).</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
     /// <summary>Completes once the close frame has been sent after a close was requested (or the client is gone).</summary>
     /// <remarks>Made on first request: most sockets never wait for it, and idle sockets are many.</remarks>
@@ -53,6 +59,8 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
     /// </summary>
     public bool Send(byte[] frame, bool writeHere = true)
     {
+        bool overBudget;
+        bool writeNow;
         lock (_lock)
         {
             if (_closeRequested)
@@ -60,21 +68,35 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
                 return false;
             }
 
-            _queuedBytes += frame.Length;
-            if (_queuedBytes > _maxQueuedBytes)
+            if (_queuedBytes + frame.Length > _maxQueuedBytes)
             {
                 RequestCloseLocked(TryAgainLater, "too far behind; reconnect and catch up with history");
                 return false;
             }
 
+            _queuedBytes += frame.Length;
             _frames.Enqueue(frame);
-            if (_writing || !writeHere)
+            overBudget = _budget.Queued(frame.Length);
+            writeNow = writeHere && !_writing;
+            if (writeNow)
+            {
+                _writing = true;
+            }
+            else
             {
                 StartWriterLocked();
-                return true;
             }
+        }
 
-            _writing = true;
+        // Outside the lock: shedding closes other sockets' queues, and may pick this one.
+        if (overBudget)
+        {
+            _budget.Shed();
+        }
+
+        if (!writeNow)
+        {
+            return true;
         }
 
         // The writer starts on the caller's thread: a WebSocket send normally completes at once (Kestrel
@@ -109,7 +131,7 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
         _closeReason = reason;
         if (status == TryAgainLater)
         {
-            _frames.Clear();
+            DropQueuedLocked();
         }
 
         StartWriterLocked();
@@ -159,11 +181,25 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
             lock (_lock)
             {
                 _closeRequested = true;
-                _frames.Clear();
+                DropQueuedLocked();
             }
         }
 
         Complete();
+    }
+
+    /// <summary>Drops the frames not yet being written, giving their bytes back to the budget at once.</summary>
+    private void DropQueuedLocked()
+    {
+        long dropped = 0;
+        foreach (var frame in _frames)
+        {
+            dropped += frame.Length;
+        }
+
+        _frames.Clear();
+        _queuedBytes -= dropped;
+        _budget.Released(dropped);
     }
 
     private void Complete()
@@ -171,6 +207,9 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
         TaskCompletionSource? completion;
         lock (_lock)
         {
+            // The frame that was being written when the client went away.
+            _budget.Released(_queuedBytes);
+            _queuedBytes = 0;
             _completed = true;
             completion = _completion;
         }
@@ -188,6 +227,7 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
         lock (_lock)
         {
             _queuedBytes -= sentBytes;
+            _budget.Released(sentBytes);
             closing = _closeRequested;
             if (_frames.TryDequeue(out var frame))
             {

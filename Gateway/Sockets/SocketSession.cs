@@ -24,6 +24,7 @@ internal sealed class SocketSession(
     RequestHandler handler,
     RequestLimits limits,
     ConnectionRegistry registry,
+    OutboundBudget outboundBudget,
     FollowTable follows,
     PresenceReporter presence,
     IOptions<GatewayOptions> options,
@@ -37,7 +38,7 @@ internal sealed class SocketSession(
     {
         var settings = options.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, limitsOptions.Value, clock);
+        using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, limitsOptions.Value, outboundBudget, clock);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
         registry.Add(connection);
         follows.Open(connection);

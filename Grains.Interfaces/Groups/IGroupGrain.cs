@@ -21,9 +21,13 @@ public interface IGroupGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<MemberInfo>> GetMembers(string userId);
 
-    /// <summary>The seq of the newest stored message (0 for none); not_found for a missing group.</summary>
+    /// <summary>The seq of the newest stored message (0 for none), for a member; not_found for a missing group.</summary>
     [AlwaysInterleave]
-    Task<long> GetLastSeq();
+    Task<long> GetLastSeq(string userId);
+
+    /// <summary>Completes for a member; not_found for a missing group, forbidden for anyone else.</summary>
+    [AlwaysInterleave]
+    Task RequireMember(string userId);
 
     [AlwaysInterleave]
     Task Typing(string userId);
@@ -32,7 +36,7 @@ public interface IGroupGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task SetPresence(string userId, bool online);
 
-    /// <summary>The newest page, for history reads. A non-null <paramref name="userId"/> must be a member.</summary>
+    /// <summary>The newest page, for a member's history reads.</summary>
     [AlwaysInterleave]
-    Task<HeadPage> GetHead(string? userId);
+    Task<HeadPage> GetHead(string userId);
 }

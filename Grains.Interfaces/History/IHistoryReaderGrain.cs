@@ -13,7 +13,10 @@ public interface IHistoryReaderGrain : IGrainWithStringKey
     [ReadOnly]
     Task<HistoryResult> Read(string userId, HistoryQuery query);
 
-    /// <summary>The stored messages with after &lt; seq &lt;= through, for a gateway repairing a gap in its relay of the group.</summary>
+    /// <summary>
+    /// The stored messages with after &lt; seq &lt;= through, for a gateway repairing a gap in its relay of the
+    /// group to the sockets of members such as <paramref name="userId"/>; forbidden for a non-member.
+    /// </summary>
     [ReadOnly]
-    Task<IReadOnlyList<ChatMessage>> ReadRange(long after, long through);
+    Task<IReadOnlyList<ChatMessage>> ReadRange(string userId, long after, long through);
 }

@@ -72,6 +72,8 @@ public static class ChatRules
 
     public static ChatException TooManyTypingNotices() => new(ChatErrorCode.RateLimited, "too many typing notices; slow down");
 
+    public static ChatException TooManyMembershipChanges() => new(ChatErrorCode.RateLimited, "too many joins and leaves; slow down");
+
     public static ChatException TooManyFailedLogins(TimeSpan wait) =>
         new(ChatErrorCode.RateLimited, $"too many failed attempts; retry in {Math.Ceiling(wait.TotalSeconds):0} s");
 

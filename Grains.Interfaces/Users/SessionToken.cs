@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using OrleansChat.Rules;
 
 namespace OrleansChat.Users;
 
@@ -12,20 +13,36 @@ namespace OrleansChat.Users;
 /// </summary>
 public static class SessionToken
 {
+    /// <summary>Random bytes in a secret.</summary>
+    public const int SecretBytes = 32;
+
+    /// <summary>Characters of a secret in base64url (no padding).</summary>
+    public static readonly int SecretLength = Base64Url.GetEncodedLength(SecretBytes);
+
+    /// <summary>
+    /// The longest userId a token can carry: a username's code points in NFKC, which turns one code point into
+    /// at most 18, each up to two UTF-16 units.
+    /// </summary>
+    public const int MaxUserIdLength = ChatLimits.UsernameMaxLength * 18 * 2;
+
     public static string Create(string userId, string secret) => $"{userId}.{secret}";
 
+    /// <summary>
+    /// Splits a token of the shape we issue; false for anything else (wrong secret length, an over-long user id),
+    /// which is refused before any grain is asked about it.
+    /// </summary>
     public static bool TryParse(string? token, out string userId, out string secret)
     {
         userId = secret = "";
         var dot = token?.LastIndexOf('.') ?? -1;
-        if (token is null || dot <= 0 || dot == token.Length - 1)
+        if (token is null || dot <= 0 || dot > MaxUserIdLength || token.Length - dot - 1 != SecretLength)
         {
             return false;
         }
 
         userId = token[..dot];
         secret = token[(dot + 1)..];
-        return true;
+        return Base64Url.IsValid(secret);
     }
 
     /// <summary>The id of the session a well-formed token belongs to.</summary>

@@ -75,10 +75,16 @@ public sealed class GroupGrain(
         return await ListMembers();
     }
 
-    public Task<long> GetLastSeq()
+    public Task<long> GetLastSeq(string userId)
     {
-        _membership.RequireExists();
+        _membership.RequireMember(userId);
         return Task.FromResult(_messages.LastSeq);
+    }
+
+    public Task RequireMember(string userId)
+    {
+        _membership.RequireMember(userId);
+        return Task.CompletedTask;
     }
 
     public Task Typing(string userId)
@@ -97,13 +103,9 @@ public sealed class GroupGrain(
         return _events.EmitAsync(new PresenceChanged(userId, username, online ? PresenceStatus.Online : PresenceStatus.Offline));
     }
 
-    public Task<HeadPage> GetHead(string? userId)
+    public Task<HeadPage> GetHead(string userId)
     {
-        if (userId is not null)
-        {
-            _membership.RequireMember(userId);
-        }
-
+        _membership.RequireMember(userId);
         return Task.FromResult(_messages.Head);
     }
 

@@ -31,7 +31,7 @@ internal sealed class PublishPipeline(
         RecentClientMessageIds? recentIds = null;
         if (clientMsgId is not null)
         {
-            recentIds = await RecentClientMessageIds();
+            recentIds = await RecentClientMessageIds(userId);
             if (recentIds.TryGet(userId, clientMsgId, out var earlier))
             {
                 return await earlier;
@@ -154,11 +154,12 @@ internal sealed class PublishPipeline(
         publish.Failed(Fail.Unavailable("the message could not be stored; retry"));
     }
 
-    private async Task<RecentClientMessageIds> RecentClientMessageIds()
+    /// <summary>The idempotency window, loaded on behalf of the member publishing (its pages check membership).</summary>
+    private async Task<RecentClientMessageIds> RecentClientMessageIds(string userId)
     {
         try
         {
-            return await (_recentIds ??= LoadRecentClientMessageIds());
+            return await (_recentIds ??= LoadRecentClientMessageIds(userId));
         }
         catch (Exception ex)
         {
@@ -169,7 +170,7 @@ internal sealed class PublishPipeline(
     }
 
     /// <summary>Rebuilds the idempotency window from the newest pages, once per activation.</summary>
-    private async Task<RecentClientMessageIds> LoadRecentClientMessageIds()
+    private async Task<RecentClientMessageIds> LoadRecentClientMessageIds(string userId)
     {
         var newest = head.State;
         var messages = new List<ChatMessage>(newest.Messages);
@@ -177,7 +178,7 @@ internal sealed class PublishPipeline(
         for (var index = newest.PageIndex - 1; index >= 0 && (index + 1) * HistoryPaging.PageCapacity >= oldestWanted; index--)
         {
             var key = new HistoryPageKey(group, index).ToGrainKey();
-            messages.InsertRange(0, await grains.GetGrain<IHistoryPageGrain>(key).GetMessages());
+            messages.InsertRange(0, await grains.GetGrain<IHistoryPageGrain>(key).GetMessages(userId));
         }
 
         var recentIds = new RecentClientMessageIds();

@@ -1,3 +1,5 @@
+using OrleansChat.Groups;
+
 namespace OrleansChat.History;
 
 public sealed class HistoryPageGrain(
@@ -15,5 +17,13 @@ public sealed class HistoryPageGrain(
         await page.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<ChatMessage>> GetMessages() => Task.FromResult<IReadOnlyList<ChatMessage>>(page.State.Messages);
+    /// <remarks>
+    /// The page asks its group whether the reader is a member, so that a cluster client cannot read a group's
+    /// history around the reader grain; old pages are read far less often than messages are published.
+    /// </remarks>
+    public async Task<IReadOnlyList<ChatMessage>> GetMessages(string userId)
+    {
+        await GrainFactory.GetGrain<IGroupGrain>(HistoryPageKey.GroupOf(this.GetPrimaryKeyString())).RequireMember(userId);
+        return page.State.Messages;
+    }
 }

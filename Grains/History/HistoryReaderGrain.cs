@@ -16,17 +16,17 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
         ChatRules.HistoryLimit.Require(query.Limit);
         var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId);
         var range = HistoryRange.Resolve(query with { Limit = Math.Min(query.Limit, ChatLimits.HistoryMaxLimit) }, head.LastSeq);
-        var messages = await ReadSeqs(range.From, range.To, head);
+        var messages = await ReadSeqs(userId, range.From, range.To, head);
         return new HistoryResult(messages, range.More);
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> ReadRange(long after, long through)
+    public async Task<IReadOnlyList<ChatMessage>> ReadRange(string userId, long after, long through)
     {
-        var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId: null);
-        return await ReadSeqs(after + 1, Math.Min(through, head.LastSeq), head);
+        var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId);
+        return await ReadSeqs(userId, after + 1, Math.Min(through, head.LastSeq), head);
     }
 
-    private async Task<IReadOnlyList<ChatMessage>> ReadSeqs(long from, long to, HeadPage head)
+    private async Task<IReadOnlyList<ChatMessage>> ReadSeqs(string userId, long from, long to, HeadPage head)
     {
         if (to < from)
         {
@@ -38,7 +38,7 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
         {
             pages.Add(index == head.Index
                 ? Task.FromResult(head.Messages)
-                : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Group, index).ToGrainKey()).GetMessages());
+                : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Group, index).ToGrainKey()).GetMessages(userId));
         }
 
         var messages = await Task.WhenAll(pages);

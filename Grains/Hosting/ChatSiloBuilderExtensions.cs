@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansChat.Groups;
 using OrleansChat.Limits;
@@ -43,8 +44,20 @@ public static class ChatSiloBuilderExtensions
             // The default 100 ms poll would be the floor of every delivery's latency.
             streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10)));
             streams.ConfigurePartitioning(StreamQueueCount);
+
+            // Delivered events wait in the pulling agents' cache for rewinding subscribers, which chat does not
+            // have: its relays repair gaps from history. Orleans keeps up to 30 minutes of them (the newest
+            // 30 minutes of a group that then went quiet stay for good); half a minute is plenty.
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(options =>
+            {
+                options.DataMinTimeInCache = TimeSpan.FromSeconds(10);
+                options.DataMaxAgeInCache = TimeSpan.FromSeconds(30);
+            }));
         });
 
+        // How long an idle grain stays in memory (Orleans' default: 15 minutes); bench/run.sh soak shortens it
+        // to show that what a soak leaves in the heap is idle activations and goes with them.
+        silo.Services.AddOptions<GrainCollectionOptions>().Bind(configuration.GetSection("Orleans:GrainCollection"));
         silo.Services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section));
         silo.Services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
         silo.Services.AddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();

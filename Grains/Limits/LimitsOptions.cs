@@ -26,6 +26,11 @@ public sealed class LimitsOptions
 
     public int TypingBurst { get; set; } = 10;
 
+    /// <summary>Joins and leaves together, per user.</summary>
+    public double MembershipChangesPerSecond { get; set; } = 5;
+
+    public int MembershipChangeBurst { get; set; } = 30;
+
     /// <summary>Registrations and logins, per client address over HTTP and WebSocket together.</summary>
     public double AccountAttemptsPerSecond { get; set; } = 20;
 
@@ -39,6 +44,9 @@ public sealed class LimitsOptions
 
     /// <summary>The longest wait; failures older than this are forgotten.</summary>
     public TimeSpan LoginBackoffMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Refused requests (rate_limited) after which a socket that has not signed in is closed with 1008.</summary>
+    public int RefusalsBeforeClose { get; set; } = 20;
 
     /// <summary>Sockets one user may have open on one gateway.</summary>
     public int SocketsPerUser { get; set; } = 20;

@@ -12,7 +12,7 @@ internal static class SessionSecrets
     /// <summary>A new secret as the token carries it (base64url) and the hash a session stores of it.</summary>
     public static (string Secret, byte[] Hash) Create()
     {
-        var secret = RandomNumberGenerator.GetBytes(32);
+        var secret = RandomNumberGenerator.GetBytes(SessionToken.SecretBytes);
         return (Base64Url.EncodeToString(secret), SHA256.HashData(secret));
     }
 

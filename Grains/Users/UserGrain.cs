@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.Errors;
 using OrleansChat.Groups;
 using OrleansChat.Limits;
 using OrleansChat.Presence;
@@ -170,8 +171,32 @@ public sealed class UserGrain(
     {
         RequireRegistered();
         var groups = memberships.State.Groups.Order(StringComparer.Ordinal).ToList();
-        var lastSeqs = await Task.WhenAll(groups.Select(group => GrainFactory.GetGrain<IGroupGrain>(group).GetLastSeq()));
-        return groups.Zip(lastSeqs, (group, lastSeq) => new GroupSummary(group, lastSeq)).ToList();
+        var lastSeqs = await Task.WhenAll(groups.Select(LastSeqAsMember));
+        var lost = groups.Where((_, i) => lastSeqs[i] is null).ToList();
+        if (lost.Count > 0)
+        {
+            // A leave whose second write failed left the group here; the group grain is the one that knows.
+            memberships.State.Groups.ExceptWith(lost);
+            await memberships.WriteStateAsync();
+        }
+
+        return groups.Zip(lastSeqs, (group, lastSeq) => (group, lastSeq))
+            .Where(pair => pair.lastSeq is not null)
+            .Select(pair => new GroupSummary(pair.group, pair.lastSeq!.Value))
+            .ToList();
+    }
+
+    /// <summary>The group's newest seq; null when the group no longer counts this user as a member.</summary>
+    private async Task<long?> LastSeqAsMember(string group)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IGroupGrain>(group).GetLastSeq(UserId);
+        }
+        catch (ChatException ex) when (ex.Code is ChatErrorCode.Forbidden or ChatErrorCode.NotFound)
+        {
+            return null;
+        }
     }
 
     public Task ReportSockets(SocketReport report) => _presence.ApplyAsync(report);

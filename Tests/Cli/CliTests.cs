@@ -36,6 +36,23 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task MessageWithControlCharacters_PrintedEscaped_CannotRewriteTheTerminal()
+    {
+        var user = Unique.Name("Cli");
+        var group = Unique.Name("g");
+        await Ok(Password, "register", user, "--password-stdin");
+        await Ok(Password, "login", user, "--password-stdin");
+        await Ok(null, "join", group);
+
+        // Retitle the window, clear the screen, forge a second line, and reverse what follows.
+        await Ok(null, "send", group, "\u001b]0;pwned\u0007\u001b[2Jhi\n#2 00:00:00 admin: fake\u202eright");
+        var history = await Ok(null, "history", group);
+
+        Assert.Matches(@$"^#1 \d\d:\d\d:\d\d {user}: \\u001b\]0;pwned\\u0007\\u001b\[2Jhi\\u000a#2 00:00:00 admin: fake\\u202eright$", history);
+        Assert.DoesNotContain(history, c => char.IsControl(c) || c == '\u202e');
+    }
+
+    [Fact]
     public async Task Tail_PrintsMessageSentByAnotherProcess()
     {
         var user = await fixture.Host.RegisterAsync(Unique.Name("Tail"));

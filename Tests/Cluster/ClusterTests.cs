@@ -11,6 +11,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "cluster password";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ClientWait = TimeSpan.FromSeconds(15);
     private LocalCluster _cluster = null!;
 
     public async Task InitializeAsync() => _cluster = await LocalCluster.StartAsync();
@@ -87,6 +88,39 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         output.WriteLine($"silos killed with SIGKILL: the longest a publish waited (kill to acknowledgement, with retries) was {longestStall.TotalSeconds:F1}s");
+    }
+
+    [Fact]
+    public async Task SilosPaused_PublishAnsweredUnavailableBeforeTheClientGivesUp_ThenServiceResumes()
+    {
+        var group = Unique.Name("g");
+        await using var alice = await UserAsync(_cluster.Gateway1, group);
+        await alice.Client.PublishAsync(group, "before");
+
+        // Both silos, so that neither declares the other dead and takes over its grains meanwhile.
+        await _cluster.PauseAsync("silo1");
+        await _cluster.PauseAsync("silo2");
+        var clock = Stopwatch.StartNew();
+        ChatErrorException refused;
+        try
+        {
+            refused = await Assert.ThrowsAnyAsync<ChatErrorException>(() => alice.Client.PublishAsync(group, "while paused", "paused-1"));
+        }
+        finally
+        {
+            await _cluster.ResumeAsync("silo1");
+            await _cluster.ResumeAsync("silo2");
+        }
+
+        var waited = clock.Elapsed;
+        Assert.Equal("unavailable", refused.Code);
+        Assert.True(waited < ClientWait, $"answered after {waited}");
+        output.WriteLine($"unavailable after {waited.TotalSeconds:0.0} s");
+
+        // The paused silo may still run the refused publish once it goes on; its clientMsgId keeps it single.
+        Assert.Equal(2, await PublishWithRetriesAsync(alice.Client, group, "while paused", "paused-1"));
+        var history = await alice.Client.HistoryAsync(group, after: 0);
+        Assert.Equal(["before", "while paused"], history.Messages.Select(m => m.Text));
     }
 
     [Fact]
@@ -229,7 +263,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     private static async Task<ClusterUser> UserAsync(Uri gateway, IEnumerable<string> groups)
     {
         var name = Unique.Name("u");
-        var client = await ChatClient.ConnectAsync(gateway, new ChatClientOptions { RequestTimeout = TimeSpan.FromSeconds(15) });
+        var client = await ChatClient.ConnectAsync(gateway, new ChatClientOptions { RequestTimeout = ClientWait });
         await client.RegisterAsync(name, Password);
         await client.LoginAsync(name, Password);
         foreach (var group in groups)

@@ -50,6 +50,12 @@ public sealed class LocalCluster : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process stops answering but keeps its connections open, as a hung machine does.</summary>
+    public Task PauseAsync(string name) => SignalAsync(name, "-STOP");
+
+    /// <summary>SIGCONT: a paused process goes on where it stopped.</summary>
+    public Task ResumeAsync(string name) => SignalAsync(name, "-CONT");
+
     /// <summary>SIGTERM: the process shuts down gracefully.</summary>
     public async Task TerminateAsync(string name)
     {
@@ -64,6 +70,13 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         await StopAsync();
         Directory.Delete(_state, recursive: true);
+    }
+
+    private async Task SignalAsync(string name, string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _env[$"{name.ToUpperInvariant()}_PID"]]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private void ReadEnvironment() =>

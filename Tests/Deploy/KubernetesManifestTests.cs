@@ -21,6 +21,8 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         Assert.Contains("Deployment/gateway", kinds);
         Assert.Contains("Service/gateway", kinds);
         Assert.Contains("PodDisruptionBudget/silo", kinds);
+        Assert.Contains("PodDisruptionBudget/gateway", kinds);
+        Assert.Contains("Ingress/gateway", kinds);
         Assert.Contains("HorizontalPodAutoscaler/gateway", kinds);
         Assert.All(_objects.Where(o => Kind(o) != "Namespace"), o => Assert.Equal("orleanschat", (string?)o["metadata"]!["namespace"]));
     }
@@ -69,7 +71,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
     }
 
     [Fact]
-    public void SilosAndGateways_ShareRedisAndClusterIdentity()
+    public void SilosAndGateways_ShareRedisAndClusterIdentity_ConnectionStringOnlyFromASecret()
     {
         var silo = Container("silo");
         var gateway = Container("gateway");
@@ -79,9 +81,19 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         var data = configMap["data"]!;
         Assert.False(string.IsNullOrEmpty((string?)data["Orleans__ClusterId"]));
         Assert.False(string.IsNullOrEmpty((string?)data["Orleans__ServiceId"]));
-        var redis = ((string)data["ConnectionStrings__Redis"]!).Split(':');
-        var redisService = _objects.Single(o => Kind(o) == "Service" && (string?)o["metadata"]!["name"] == redis[0]);
-        Assert.Contains(redisService["spec"]!["ports"]!.AsArray(), port => (string?)port!["port"] == redis[1]);
+        Assert.All(_objects.Where(o => Kind(o) == "ConfigMap"), map =>
+            Assert.DoesNotContain(map["data"]!.AsObject(), entry => entry.Key.StartsWith("ConnectionStrings", StringComparison.Ordinal)));
+        foreach (var container in new[] { silo, gateway })
+        {
+            var secret = Env(container, "ConnectionStrings__Redis")?["valueFrom"]?["secretKeyRef"];
+            Assert.Equal(("orleanschat-redis", "connection-string"), ((string?)secret?["name"], (string?)secret?["key"]));
+        }
+
+        // Redis itself requires the password kept in the same Secret.
+        var redis = Container("redis");
+        Assert.Equal(("orleanschat-redis", "password"), ((string?)Env(redis, "REDIS_PASSWORD")?["valueFrom"]?["secretKeyRef"]?["name"], (string?)Env(redis, "REDIS_PASSWORD")?["valueFrom"]?["secretKeyRef"]?["key"]));
+        var args = redis["args"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal("$(REDIS_PASSWORD)", args[args.IndexOf("--requirepass") + 1]);
 
         Assert.Equal("client", Env(gateway, "Gateway__Mode")?["value"]?.ToString());
         Assert.Equal("status.podIP", Env(silo, "POD_IP")?["valueFrom"]?["fieldRef"]?["fieldPath"]?.ToString());
@@ -90,19 +102,93 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Probes_UseTheGatewaysHealthEndpoints_AndSilosOutliveTheirShutdown()
+    public void Probes_UseTheGatewaysHealthEndpoints_AndRedisPersistsToAVolume()
     {
         var gateway = Container("gateway");
         Assert.Equal("/readyz", gateway["readinessProbe"]!["httpGet"]!["path"]!.ToString());
         Assert.Equal("/healthz", gateway["livenessProbe"]!["httpGet"]!["path"]!.ToString());
 
-        var silo = Workloads().Single(w => (string?)w["metadata"]!["name"] == "silo");
-        // Orleans' graceful shutdown takes up to the host's 30 s shutdown timeout.
-        Assert.True(int.Parse((string)silo["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]!, System.Globalization.CultureInfo.InvariantCulture) > 30);
         var redis = Workloads().Single(w => Kind(w) == "StatefulSet");
         Assert.Contains("--appendonly", redis["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string?)a));
         Assert.NotEmpty(redis["spec"]!["volumeClaimTemplates"]!.AsArray());
     }
+
+    [Fact]
+    public void EveryPod_RunsLockedDown()
+    {
+        foreach (var workload in Workloads())
+        {
+            var name = (string)workload["metadata"]!["name"]!;
+            var pod = workload["spec"]!["template"]!["spec"]!;
+            Assert.True((string?)pod["automountServiceAccountToken"] == "false", $"{name} mounts a service-account token");
+            Assert.True((string?)pod["securityContext"]?["runAsNonRoot"] == "true", $"{name} may run as root");
+            Assert.Equal("RuntimeDefault", (string?)pod["securityContext"]?["seccompProfile"]?["type"]);
+            foreach (var container in pod["containers"]!.AsArray())
+            {
+                var security = container!["securityContext"];
+                Assert.True((string?)security?["readOnlyRootFilesystem"] == "true", $"{name} has a writable root filesystem");
+                Assert.True((string?)security?["allowPrivilegeEscalation"] == "false", $"{name} allows privilege escalation");
+                Assert.Equal(["ALL"], security?["capabilities"]?["drop"]?.AsArray().Select(c => (string?)c));
+            }
+        }
+    }
+
+    [Fact]
+    public void SilosAndGateways_HaveDisruptionBudgetsAndTimeToHandOver()
+    {
+        foreach (var name in new[] { "silo", "gateway" })
+        {
+            var budget = _objects.Single(o => Kind(o) == "PodDisruptionBudget" && (string?)o["metadata"]!["name"] == name);
+            Assert.Equal(name, (string?)budget["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/name"]);
+            Assert.True(budget["spec"]!["minAvailable"] is not null || budget["spec"]!["maxUnavailable"] is not null);
+        }
+
+        // A silo hands its grains over within Orleans' 30 s graceful shutdown; a gateway answers requests in flight.
+        Assert.True(GracePeriod("silo") > 30);
+        Assert.True(GracePeriod("gateway") >= 30);
+    }
+
+    [Fact]
+    public void NetworkPolicies_AllowOnlyTheConnectionsTheClusterNeeds()
+    {
+        var policies = _objects.Where(o => Kind(o) == "NetworkPolicy").ToList();
+        Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0 && p["spec"]!["ingress"] is null);
+
+        Assert.Equal([(null, "http")], IngressOf(policies, "gateway"));
+        Assert.Equal([("gateway", "gateway"), ("silo", "silo")], IngressOf(policies, "silo").Order());
+        Assert.Equal([("gateway", "redis"), ("silo", "redis")], IngressOf(policies, "redis").Order());
+        Assert.Equal("ClusterIP", (string?)_objects.Single(o => Kind(o) == "Service" && (string?)o["metadata"]!["name"] == "gateway")["spec"]!["type"]);
+    }
+
+    [Fact]
+    public void Ingress_TerminatesTlsForTheAllowedHost_WithWebSocketTimeouts_AndGatewaysSendHsts()
+    {
+        var ingress = _objects.Single(o => Kind(o) == "Ingress");
+        var host = (string)ingress["spec"]!["rules"]![0]!["host"]!;
+        Assert.Contains(ingress["spec"]!["tls"]!.AsArray(), tls => tls!["hosts"]!.AsArray().Any(h => (string?)h == host) && tls["secretName"] is not null);
+        var annotations = ingress["metadata"]!["annotations"]!;
+        Assert.Equal("true", (string?)annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"]);
+        Assert.True(int.Parse((string)annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]!, System.Globalization.CultureInfo.InvariantCulture) >= 60);
+
+        var gateway = Container("gateway");
+        Assert.Equal(host, (string?)Env(gateway, "AllowedHosts")?["value"]);
+        Assert.Equal($"https://{host}", (string?)Env(gateway, "Gateway__AllowedOrigins__0")?["value"]);
+        Assert.StartsWith("max-age=", (string?)Env(gateway, "Gateway__StrictTransportSecurity")?["value"], StringComparison.Ordinal);
+    }
+
+    /// <summary>Each rule of the policy for one kind of pod, as (the pods it admits, by name or null for any; the port).</summary>
+    private static List<(string? From, string Port)> IngressOf(List<JsonObject> policies, string pods)
+    {
+        var policy = policies.Single(p => (string?)p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == pods);
+        return policy["spec"]!["ingress"]!.AsArray()
+            .SelectMany(rule => (rule!["from"]?.AsArray().Select(from => (string?)from!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]) ?? [null])
+                .SelectMany(from => rule["ports"]!.AsArray().Select(port => (from, (string)port!["port"]!))))
+            .ToList();
+    }
+
+    private int GracePeriod(string workload) => int.Parse(
+        (string)Workloads().Single(w => (string?)w["metadata"]!["name"] == workload)["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]!,
+        System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Kind(JsonObject o) => (string?)o["kind"];
 

@@ -21,7 +21,7 @@ public sealed class GroupGrainTests(ClusterFixture fixture)
         Assert.False(outcome.WasMember);
         Assert.Equal([new MemberInfo("ann", "Ann", true)], outcome.Members);
         Assert.True((await group.Join("ann", "Ann", online: true)).WasMember);
-        Assert.Equal(0, await fixture.Client.GetGrain<IGroupGrain>(name).GetLastSeq());
+        Assert.Equal(0, await fixture.Client.GetGrain<IGroupGrain>(name).GetLastSeq("ann"));
     }
 
     [Fact]
@@ -34,6 +34,22 @@ public sealed class GroupGrainTests(ClusterFixture fixture)
         Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.Publish("bob", "hi", null))).Code);
         Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.GetMembers("bob"))).Code);
         Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.Leave("bob"))).Code);
+    }
+
+    /// <summary>A cluster client with no gateway in front gets nothing of a group it is not in.</summary>
+    [Fact]
+    public async Task EveryReadOfGroupData_ChecksMembershipInTheGrain()
+    {
+        var (group, _) = NewGroup();
+        await group.Join("ann", "Ann", online: false);
+        await group.Publish("ann", "hi", null);
+
+        Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.GetLastSeq("bob"))).Code);
+        Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.GetHead("bob"))).Code);
+        Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.RequireMember("bob"))).Code);
+        Assert.Equal(ChatErrorCode.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => group.Typing("bob"))).Code);
+        Assert.Equal(1, (await group.GetHead("ann")).LastSeq);
+        await group.RequireMember("ann");
     }
 
     [Fact]
@@ -103,7 +119,7 @@ public sealed class GroupGrainTests(ClusterFixture fixture)
 
         Assert.Equal(both[0], both[1]);
         Assert.Equal(both[0], later);
-        Assert.Equal(1, await group.GetLastSeq());
+        Assert.Equal(1, await group.GetLastSeq("ann"));
     }
 
     [Fact]

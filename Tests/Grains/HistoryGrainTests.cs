@@ -71,9 +71,22 @@ public sealed class HistoryGrainTests(ClusterFixture fixture)
     {
         var name = await GroupWithMessages(100);
 
-        var range = await fixture.Client.GetGrain<IHistoryReaderGrain>(name).ReadRange(50, 70);
+        var range = await fixture.Client.GetGrain<IHistoryReaderGrain>(name).ReadRange("ann", 50, 70);
 
         Assert.Equal(Seqs(51, 70), range.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task ReadRangeAndSealedPages_NonMember_Forbidden()
+    {
+        var name = await GroupWithMessages(HistoryPaging.PageCapacity + 1);
+        var sealedPage = fixture.Client.GetGrain<IHistoryPageGrain>(new HistoryPageKey(name, 0).ToGrainKey());
+
+        var range = await Assert.ThrowsAsync<ChatException>(() => fixture.Client.GetGrain<IHistoryReaderGrain>(name).ReadRange("mallory", 0, 10));
+        var page = await Assert.ThrowsAsync<ChatException>(() => sealedPage.GetMessages("mallory"));
+
+        Assert.Equal((ChatErrorCode.Forbidden, ChatErrorCode.Forbidden), (range.Code, page.Code));
+        Assert.Equal(HistoryPaging.PageCapacity, (await sealedPage.GetMessages("ann")).Count);
     }
 
     private async Task<string> GroupWithMessages(int count)

@@ -1,4 +1,5 @@
 using OrleansChat.Errors;
+using OrleansChat.Groups;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Users;
 
@@ -134,6 +135,21 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var error = await Assert.ThrowsAsync<ChatException>(() => grain.Authenticate(tampered));
 
         Assert.Equal(ChatErrorCode.Unauthorized, error.Code);
+    }
+
+    [Fact]
+    public async Task GetGroups_DropsAGroupThatNoLongerCountsTheUserAsAMember()
+    {
+        var (grain, username) = NewUser();
+        await grain.Register(username, Password);
+        var (kept, lost) = (Unique.Name("kept"), Unique.Name("lost"));
+        await grain.JoinGroup(kept);
+        await grain.JoinGroup(lost);
+
+        // As after a leave whose write to the user's own list failed: the group alone has forgotten the member.
+        await fixture.Client.GetGrain<IGroupGrain>(lost).Leave(username.ToLowerInvariant());
+
+        Assert.Equal([kept], (await grain.GetGroups()).Select(group => group.Group));
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public sealed class GatewayHost : IAsyncDisposable
             "--Limits:PublishBurst=100000",
             "--Limits:TypingPerSecond=100000",
             "--Limits:TypingBurst=100000",
+            "--Limits:MembershipChangesPerSecond=100000",
+            "--Limits:MembershipChangeBurst=100000",
             "--Limits:FreeLoginFailures=100000",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",

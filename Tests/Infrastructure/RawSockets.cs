@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -16,6 +17,27 @@ public static class RawSockets
         await socket.ConnectAsync(host.WebSocketUri, CancellationToken.None);
         await RequestAsync(socket, new { type = "login", id = "1", username, password = Chatters.Password });
         await RequestAsync(socket, new { type = "join", id = "2", group });
+        return socket;
+    }
+
+    /// <summary>
+    /// A socket authenticated with the token whose TCP receive buffer is small, so that the kernel holds
+    /// little of what the server sends it once it stops reading and the rest waits in the gateway.
+    /// </summary>
+    public static async Task<ClientWebSocket> AuthenticatedWithSmallBufferAsync(GatewayHost host, string token)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await tcp.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(tcp, ownsSocket: true);
+            },
+        };
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(host.WebSocketUri, new HttpMessageInvoker(handler), CancellationToken.None);
+        await RequestAsync(socket, new { type = "auth", id = "1", token });
         return socket;
     }
 

@@ -64,6 +64,26 @@ public sealed class AbuseLimitsTests
     }
 
     [Fact]
+    public async Task JoinsAndLeavesPastTheUsersBudget_RateLimited_AndCounted()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:MembershipChangesPerSecond", "0"), ("Limits:MembershipChangeBurst", "3"));
+        using var metrics = new MetricRecorder(host);
+        var (socket, _) = await host.LoggedInAsync();
+        await using var _s = socket;
+        var group = Unique.Name("g");
+
+        await socket.JoinAsync(group);
+        await socket.OkAsync(new { type = "leave", group });
+        await socket.JoinAsync(group);
+        var refused = await socket.RequestAsync(new { type = "leave", group });
+        var stillMember = await socket.RequestAsync(new { type = "members", group });
+
+        Assert.Equal(("rate_limited", "too many joins and leaves; slow down"), (refused.Str("code"), refused.Str("message")));
+        Assert.Equal("ok", stillMember.Type());
+        Assert.Equal(1, metrics.Sum(RateLimitedMetric, "orleanschat.limit=membership_changes"));
+    }
+
+    [Fact]
     public async Task LimitsDisabled_NoneApplies()
     {
         await using var host = await GatewayHost.StartAsync(

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using StackExchange.Redis;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Redis;
@@ -43,6 +46,29 @@ public sealed class RedisOutageTests
         Assert.Equal(["before", "after"], history.GetProperty("messages").EnumerateArray().Select(m => m.Str("text")));
         var groups = await writer.OkAsync(new { type = "groups" });
         Assert.Equal([group], groups.GetProperty("groups").EnumerateArray().Select(g => g.Str("group")));
+    }
+
+    [Fact]
+    public async Task RedisRefusingWrites_PublishAndJoinUnavailable_NeverInternal_ResumesWhenItAcceptsThemAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var host = await GatewayHost.StartAsync(("ConnectionStrings:Redis", redis.ConnectionString), ("Orleans:ServiceId", Unique.Name("svc")));
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var ((writer, _), group) = (room[0], room.Group);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
+        var server = admin.GetServer(redis.ConnectionString);
+
+        // Out of memory with no eviction: Redis answers every write with an error (OOM command not allowed).
+        await server.ConfigSetAsync("maxmemory-policy", "noeviction");
+        await server.ConfigSetAsync("maxmemory", "1");
+        var refusedPublish = await writer.RequestAsync(new { type = "publish", group, text = "refused", clientMsgId = "m-oom" });
+        var refusedJoin = await writer.RequestAsync(new { type = "join", group = Unique.Name("g") });
+        var refusedRegister = await host.Http.PostAsJsonAsync("/api/register", new { username = Unique.Name(), password = Chatters.Password });
+        await server.ConfigSetAsync("maxmemory", "0");
+
+        Assert.Equal(("unavailable", "unavailable"), (refusedPublish.Str("code"), refusedJoin.Str("code")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedRegister.StatusCode);
+        Assert.Equal(1, await writer.PublishAsync(group, "accepted again"));
     }
 
     private static async Task<(T Result, TimeSpan Took)> TimedAsync<T>(Func<Task<T>> action)

@@ -13,7 +13,7 @@ public sealed class OutboundQueueTests
     public async Task Frames_ArriveInTheOrderSent_FromEitherWriterStart()
     {
         using var pair = await SocketPair.OpenAsync();
-        var queue = new OutboundQueue(pair.Server, maxQueuedBytes: 1 << 20, closeTimeout: Timeout);
+        var queue = new OutboundQueue(pair.Server, maxQueuedBytes: 1 << 20, closeTimeout: Timeout, OutboundBudget.Unlimited);
 
         for (var i = 0; i < 200; i++)
         {
@@ -30,7 +30,7 @@ public sealed class OutboundQueueTests
     public async Task Close_SendsTheQueuedFramesThenTheCloseFrame()
     {
         using var pair = await SocketPair.OpenAsync();
-        var queue = new OutboundQueue(pair.Server, maxQueuedBytes: 1 << 20, closeTimeout: Timeout);
+        var queue = new OutboundQueue(pair.Server, maxQueuedBytes: 1 << 20, closeTimeout: Timeout, OutboundBudget.Unlimited);
 
         queue.Send(Frame("last words"));
         queue.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
@@ -49,7 +49,7 @@ public sealed class OutboundQueueTests
     {
         using var pair = await SocketPair.OpenAsync(bufferBytes: 4096);
         const int maxQueuedBytes = 64 * 1024;
-        var queue = new OutboundQueue(pair.Server, maxQueuedBytes, closeTimeout: Timeout);
+        var queue = new OutboundQueue(pair.Server, maxQueuedBytes, closeTimeout: Timeout, OutboundBudget.Unlimited);
         var frame = new byte[1024];
         Array.Fill(frame, (byte)'x');
 

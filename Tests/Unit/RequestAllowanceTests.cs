@@ -13,6 +13,7 @@ public sealed class RequestAllowanceTests
     private static readonly LimitsOptions Limits = new()
     {
         RequestsPerSecond = 10, RequestBurst = 10, PublishesPerSecond = 1, PublishBurst = 2, TypingPerSecond = 1, TypingBurst = 1,
+        MembershipChangesPerSecond = 1, MembershipChangeBurst = 3, RefusalsBeforeClose = 2,
     };
 
     private readonly FakeTimeProvider _clock = new();
@@ -51,6 +52,27 @@ public sealed class RequestAllowanceTests
         Assert.Equal(LimitKind.Publishes, users.Breaks("alice", Publish));
         Assert.Null(users.Breaks("bob", Publish));
         Assert.Null(users.Breaks("alice", new PingRequest(RequestId.None)));
+    }
+
+    [Fact]
+    public void User_JoinsAndLeavesShareOneBudget_RefilledOverTime()
+    {
+        var users = new UserAllowance(Options.Create(Limits), _clock);
+        ClientRequest join = new JoinRequest(RequestId.None, "g");
+        ClientRequest leave = new LeaveRequest(RequestId.None, "g");
+
+        Assert.Equal([null, null, null, LimitKind.MembershipChanges], new[] { join, leave, join, leave }.Select(request => users.Breaks("alice", request)));
+        Assert.Null(users.Breaks("alice", Publish));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(users.Breaks("alice", leave));
+    }
+
+    [Fact]
+    public void Socket_RefusedAsOftenAsAllowed_IsToBeClosed()
+    {
+        var socket = new SocketAllowance(Limits, _clock);
+
+        Assert.Equal([false, true], new[] { socket.RefusedTooOften(), socket.RefusedTooOften() });
     }
 
     private static PublishRequest Publish => new(RequestId.None, "g", "hi", null);

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansChat.Gateway.Sockets;
+
+/// <summary>
+/// The bytes waiting in every socket's outbound queue on this gateway together. Each socket is bounded on its
+/// own (<see cref="GatewayOptions.MaxOutboundBytes"/>), but enough slow sockets could still hold all the
+/// memory there is; past this budget the sockets holding the most are closed with 1013 until the total is
+/// back under nine tenths of it. Those clients reconnect and catch up from history.
+/// </summary>
+internal sealed class OutboundBudget
+{
+    private readonly Func<IReadOnlyList<ChatConnection>> _sockets;
+    private long _queuedBytes;
+    private int _shedding;
+
+    public OutboundBudget(IOptions<GatewayOptions> options, ConnectionRegistry registry)
+        : this(options.Value.OutboundBudgetBytes ?? DefaultBytes(), registry.All)
+    {
+    }
+
+    internal OutboundBudget(long limitBytes, Func<IReadOnlyList<ChatConnection>> sockets)
+    {
+        LimitBytes = limitBytes;
+        _sockets = sockets;
+    }
+
+    /// <summary>No budget beyond each socket's own bound, for queues outside a gateway (unit tests).</summary>
+    public static OutboundBudget Unlimited => new(long.MaxValue, () => []);
+
+    public long LimitBytes { get; }
+
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
+    /// <summary>Counts bytes queued; true when they take the total past the budget, and the caller is to <see cref="Shed"/>.</summary>
+    public bool Queued(long bytes) => Interlocked.Add(ref _queuedBytes, bytes) > LimitBytes;
+
+    public void Released(long bytes) => Interlocked.Add(ref _queuedBytes, -bytes);
+
+    /// <summary>A quarter of the memory this process may use (the container's limit, where there is one).</summary>
+    private static long DefaultBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+
+    /// <summary>
+    /// Closes the sockets holding the most until the total is back under nine tenths of the budget. One
+    /// sender sheds at a time; the others go on delivering meanwhile.
+    /// </summary>
+    public void Shed()
+    {
+        if (Interlocked.Exchange(ref _shedding, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var excess = QueuedBytes - LimitBytes / 10 * 9;
+            foreach (var socket in _sockets().OrderByDescending(socket => socket.Outbound.QueuedBytes))
+            {
+                var held = socket.Outbound.QueuedBytes;
+                if (excess <= 0 || held == 0)
+                {
+                    break;
+                }
+
+                socket.Outbound.Close(OutboundQueue.TryAgainLater, "server short of memory; reconnect and catch up with history");
+                excess -= held;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _shedding, 0);
+        }
+    }
+}
