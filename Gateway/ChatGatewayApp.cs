@@ -51,6 +51,7 @@ public static class ChatGatewayApp
         app.Services.GetRequiredService<GatewayGauges>();
 
         app.UseSecurityHeaders(settings);
+        app.UseChatMetricsEndpoint(app.Configuration);
         app.UseJsonErrorPages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -58,7 +59,7 @@ public static class ChatGatewayApp
         // A ping that goes unanswered drops the socket: half-open connections are reaped and their users go offline.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.KeepAliveInterval, KeepAliveTimeout = settings.KeepAliveTimeout });
         app.MapAccountEndpoints();
-        app.MapHealthEndpoints();
+        app.MapChatHealth();
         app.MapProtocolDocument();
         app.MapChatSocket();
         return app;

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Limits;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Requests;
 using OrleansChat.Gateway.Sockets;
+using OrleansChat.Hosting;
 using OrleansChat.Limits;
 
 namespace OrleansChat.Gateway;
@@ -16,6 +18,8 @@ internal static class GatewayServices
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
         services.AddSingleton<GatewayMetrics>();
+        services.AddChatTelemetry("orleanschat-gateway", GatewayMetrics.MeterName);
+        services.AddChatHealthChecks(configuration).AddReadinessCheck<ClusterHealthCheck>("cluster");
         services.AddSingleton<GatewayGauges>();
         services.AddSingleton<UserAllowance>();
         services.TryAddSingleton(TimeProvider.System);

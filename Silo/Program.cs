@@ -1,13 +1,20 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansChat.Hosting;
 
 // A standalone silo for cluster mode: members find each other through Redis, grain state lives there too.
-var builder = Host.CreateApplicationBuilder(args);
+// It serves HTTP only for operators: /healthz, /readyz, /metrics and (when enabled) the Orleans Dashboard.
+var builder = WebApplication.CreateBuilder(args);
 var configuration = builder.Configuration;
 var redis = configuration.GetConnectionString("Redis")
     ?? throw new InvalidOperationException("A silo needs ConnectionStrings:Redis (for example 127.0.0.1:6379)");
+if (string.IsNullOrEmpty(configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:8081");
+}
 
+var dashboard = configuration.GetValue("Orleans:Dashboard:Enabled", false);
 builder.UseOrleans(silo =>
 {
     silo.UseRedisClustering(redis);
@@ -34,6 +41,21 @@ builder.UseOrleans(silo =>
     });
     silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
     silo.AddChatGrains(configuration);
+    if (dashboard)
+    {
+        silo.AddDashboard();
+    }
 });
+builder.Services.AddChatHealthChecks(configuration).AddReadinessCheck<SiloActiveHealthCheck>("silo");
+builder.Services.AddChatTelemetry("orleanschat-silo");
 
-builder.Build().Run();
+var app = builder.Build();
+app.UseChatMetricsEndpoint(configuration);
+app.MapChatHealth();
+if (dashboard)
+{
+    // Off by default: it shows every grain type and silo, so expose it only where operators alone reach it.
+    app.MapOrleansDashboard(routePrefix: "/dashboard");
+}
+
+app.Run();

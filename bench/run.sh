@@ -11,8 +11,9 @@
 #   large-group   5,000 sockets in one group, 20 messages/s
 #   idle          10,000 idle authenticated sockets, each in one group
 #   soak          50 users connecting, chatting, joining, leaving and dropping at random for SOAK_SECONDS
-#                 (default 180) against Redis storage; reports leaked sockets and subscriptions, memory before
-#                 and after, and acknowledged messages missing from history
+#                 (default 180), SOAK_ROUNDS times (default 2) against one server with Redis storage; reports
+#                 leaked sockets and subscriptions, live heap before, after the first round and after the
+#                 last, and acknowledged messages missing from history
 #   cluster       the fanout load spread over the two gateways of deploy/local-cluster.sh (two silos, Redis)
 #
 # RATE overrides the messages/s per publisher of the fanout scenarios (default 50). Extra environment
@@ -174,21 +175,37 @@ run_once() {
       stop_server ;;
     soak)
       # Clients connecting, chatting and dropping at random against Redis storage; afterwards the gateway must
-      # hold no sockets and no group subscriptions, and history must hold every acknowledged message.
-      # Idle grains are collected after 30 s instead of 15 minutes, and the load tool holds for 50 s after its
-      # last socket closes, so the heap read afterwards shows what outlives the idle activations.
+      # hold no sockets and no group subscriptions, and history must hold every acknowledged message. Idle
+      # grains are collected after 30 s instead of 15 minutes, and the load tool holds for 50 s after its last
+      # socket closes, so the heap read afterwards shows what outlives the idle activations. SOAK_ROUNDS
+      # rounds (default 2) run against the same server: memory that grows round after round is a leak, memory
+      # that stays where the first round left it is pools and tables sized to their high-water mark.
       start_redis
       start_gateway --ConnectionStrings:Redis="$redis" --Orleans:GrainCollection:CollectionAge=00:00:30 \
         --Orleans:GrainCollection:CollectionQuantum=00:00:05
       gateway_gauges >"$work/gauges-before.json"
-      "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" --hold 50 \
-        --server-pid "$server_pid" >"$work/soak.json" 2>"$work/load.log" &
-      local load_pid=$!
-      until grep -q settled "$work/load.log" 2>/dev/null; do sleep 0.5; done
-      gateway_gauges >"$work/gauges.json"
-      wait "$load_pid"
-      python3 -c 'import json, sys; run = json.load(open(sys.argv[1])); run["before"], run["afterwards"] = (json.load(open(f)) for f in sys.argv[2:]); print(json.dumps(run))' \
-        "$work/soak.json" "$work/gauges-before.json" "$work/gauges.json"
+      local round
+      for round in $(seq 1 "${SOAK_ROUNDS:-2}"); do
+        "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" --hold 50 \
+          --seed "$round" --server-pid "$server_pid" >"$work/soak-$round.json" 2>"$work/load.log" &
+        local load_pid=$!
+        until grep -q settled "$work/load.log" 2>/dev/null; do sleep 0.5; done
+        gateway_gauges >"$work/gauges-$round.json"
+        wait "$load_pid"
+      done
+      python3 - "$work" "${SOAK_ROUNDS:-2}" <<'PY'
+import json, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+runs = [json.load(open(f"{work}/soak-{r}.json")) for r in range(1, rounds + 1)]
+gauges = [json.load(open(f"{work}/gauges-{r}.json")) for r in range(1, rounds + 1)]
+result = runs[-1]
+for key in ("sessions", "acknowledged", "failedSessions", "checkedInHistory", "missingFromHistory"):
+    result[key] = sum(run[key] for run in runs)
+result["rounds"] = rounds
+result["before"] = json.load(open(f"{work}/gauges-before.json"))
+result["afterFirstRound"], result["afterwards"] = gauges[0], gauges[-1]
+print(json.dumps(result))
+PY
       stop_server
       stop_redis ;;
     cluster)
@@ -223,7 +240,7 @@ def median(path):
             values.append(value)
     return statistics.median(values) if values else None
 keys = ["acknowledged", "missingFromHistory", "server.rssBeforeMiB", "server.rssAfterMiB", "afterwards.openSockets",
-        "afterwards.relayedGroups", "before.gcHeapMiB", "afterwards.gcHeapMiB", "before.liveHeapMiB", "afterwards.liveHeapMiB", "before.liveObjects", "afterwards.liveObjects", "deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
+        "afterwards.relayedGroups", "before.gcHeapMiB", "afterwards.gcHeapMiB", "before.liveHeapMiB", "afterwards.liveHeapMiB", "before.liveObjects", "afterwards.liveObjects", "afterFirstRound.liveHeapMiB", "afterFirstRound.liveObjects", "deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
         "ackLatencyMs.p50", "ackLatencyMs.p99", "connectsPerSecond", "server.rssPerSocketKiB",
         "server.cpuSecondsWhileMeasuring"]
 print(f"{len(runs)} runs, medians: " + ", ".join(f"{k}={median(k)}" for k in keys if median(k) is not None))

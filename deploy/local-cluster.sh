@@ -50,12 +50,13 @@ cluster_environment() { # redis port, cluster id
   export Logging__LogLevel__Default=Warning
 }
 
-start_silo() { # name
+start_silo() { # name: its HTTP address (health, metrics) is kept in $state/NAME.url
   local gateway_port
   gateway_port=$(free_port)
   echo "$gateway_port" >"$state/$1.gateway-port"
+  echo "http://127.0.0.1:$(free_port)" >"$state/$1.url"
   Orleans__Endpoints__SiloPort=$(free_port) Orleans__Endpoints__GatewayPort=$gateway_port \
-    start_process "$1" dotnet "$silo_dll" --contentRoot "$root/Silo"
+    start_process "$1" dotnet "$silo_dll" --urls "$(cat "$state/$1.url")" --contentRoot "$root/Silo"
 }
 
 wait_silo() { # name: a silo opens its client gateway port once it has joined the cluster
@@ -103,6 +104,8 @@ start() {
     echo "CLUSTER_ID=$cluster_id"
     echo "GATEWAY1=${urls[0]}"
     echo "GATEWAY2=${urls[1]}"
+    echo "SILO1=$(cat "$state/silo1.url")"
+    echo "SILO2=$(cat "$state/silo2.url")"
     for name in redis silo1 silo2 gateway1 gateway2; do
       echo "${name^^}_PID=$(cat "$state/$name.pid")"
     done
@@ -119,6 +122,7 @@ start_one_silo() { # name
   start_silo "$name"
   wait_silo "$name"
   sed -i "s/^${name^^}_PID=.*/${name^^}_PID=$(cat "$state/$name.pid")/" "$state/cluster.env"
+  sed -i "s|^${name^^}=.*|${name^^}=$(cat "$state/$name.url")|" "$state/cluster.env"
   cat "$state/cluster.env"
 }
 

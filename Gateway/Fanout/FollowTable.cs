@@ -1,3 +1,4 @@
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sockets;
 
 namespace OrleansChat.Gateway.Fanout;
@@ -8,7 +9,7 @@ namespace OrleansChat.Gateway.Fanout;
 /// Each followed group has one <see cref="GroupRelay"/>, started with its first receiver and stopped after
 /// its last, so a group's stream is subscribed once per gateway however many sockets follow it.
 /// </summary>
-internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> relayLogger)
+internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> relayLogger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FollowedGroup> _groups = new(StringComparer.Ordinal);
@@ -44,7 +45,7 @@ internal sealed class FollowTable(IClusterClient cluster, ILogger<GroupRelay> re
             if (!_groups.TryGetValue(group, out var followed))
             {
                 var receivers = new GroupReceivers();
-                followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, relayLogger));
+                followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger));
                 _groups[group] = followed;
             }
 

@@ -30,31 +30,37 @@ internal sealed class GroupReceivers
 
     public void Remove(Receiver receiver) => _all = Array.FindAll(_all, other => other != receiver);
 
-    /// <summary>Sends a message's frame to each live receiver that starts below its seq.</summary>
-    public void SendMessage(long seq, byte[] frame)
+    /// <summary>Sends a message's frame to each live receiver that starts below its seq; returns how many took it.</summary>
+    public int SendMessage(long seq, byte[] frame)
     {
         var all = _all;
         var writeHere = all.Length <= WriteHereUpTo;
+        var sent = 0;
         foreach (var receiver in all)
         {
-            if (seq > receiver.LiveAfter)
+            if (seq > receiver.LiveAfter && receiver.Socket.Send(frame, writeHere))
             {
-                receiver.Socket.Send(frame, writeHere);
+                sent++;
             }
         }
+
+        return sent;
     }
 
-    /// <summary>Sends a presence or typing frame to each live receiver but the user's own sockets.</summary>
-    public void SendToOthersThan(string userId, byte[] frame)
+    /// <summary>Sends a presence or typing frame to each live receiver but the user's own sockets; returns how many took it.</summary>
+    public int SendToOthersThan(string userId, byte[] frame)
     {
         var all = _all;
         var writeHere = all.Length <= WriteHereUpTo;
+        var sent = 0;
         foreach (var receiver in all)
         {
-            if (receiver.IsAdmitted && receiver.Socket.User?.UserId != userId)
+            if (receiver.IsAdmitted && receiver.Socket.User?.UserId != userId && receiver.Socket.Send(frame, writeHere))
             {
-                receiver.Socket.Send(frame, writeHere);
+                sent++;
             }
         }
+
+        return sent;
     }
 }

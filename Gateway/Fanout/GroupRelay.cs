@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Orleans.Streams;
 using OrleansChat.Errors;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Groups;
 using OrleansChat.History;
@@ -21,17 +22,20 @@ internal sealed class GroupRelay
     private readonly string _group;
     private readonly IClusterClient _cluster;
     private readonly GroupReceivers _receivers;
+    private readonly GatewayMetrics _metrics;
     private readonly ILogger<GroupRelay> _logger;
     private readonly Channel<RelayWork> _work = Channel.CreateUnbounded<RelayWork>(new UnboundedChannelOptions { SingleReader = true });
     private long _lastForwarded;
     private StreamSubscriptionHandle<GroupEvent>? _subscription;
+    private bool _subscribedBefore;
 
-    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, ILogger<GroupRelay> logger)
+    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> logger)
     {
         _group = group;
         _lastForwarded = startSeq;
         _receivers = receivers;
         _cluster = cluster;
+        _metrics = metrics;
         _logger = logger;
         _work.Writer.TryWrite(new RelayWork.Subscribe());
         _ = RunAsync();
@@ -93,6 +97,12 @@ internal sealed class GroupRelay
 
     private async Task SubscribeAsync()
     {
+        if (_subscribedBefore)
+        {
+            _metrics.Resubscribed();
+        }
+
+        _subscribedBefore = true;
         await UnsubscribeAsync();
         var stream = _cluster.GetStreamProvider(GroupStream.ProviderName).GetStream<GroupEvent>(GroupStream.For(_group));
         try
@@ -158,6 +168,8 @@ internal sealed class GroupRelay
             {
                 receiver.Socket.Send(ServerFrames.Message(_group, message));
             }
+
+            _metrics.CaughtUp(missed.Count);
         }
 
         receiver.LiveAfter = Math.Max(receiver.StartSeq, _lastForwarded);
@@ -181,10 +193,10 @@ internal sealed class GroupRelay
 
                 break;
             case PresenceChanged presence:
-                _receivers.SendToOthersThan(presence.UserId, ServerFrames.Presence(_group, presence.Username, presence.Status));
+                _metrics.FramesSent("presence", _receivers.SendToOthersThan(presence.UserId, ServerFrames.Presence(_group, presence.Username, presence.Status)));
                 break;
             case UserTyping typing:
-                _receivers.SendToOthersThan(typing.UserId, ServerFrames.Typing(_group, typing.Username));
+                _metrics.FramesSent("typing", _receivers.SendToOthersThan(typing.UserId, ServerFrames.Typing(_group, typing.Username)));
                 break;
         }
     }
@@ -199,6 +211,7 @@ internal sealed class GroupRelay
                 return;
             }
 
+            _metrics.GapRepaired();
             foreach (var message in missing)
             {
                 Forward(message);
@@ -243,6 +256,7 @@ internal sealed class GroupRelay
         }
 
         _lastForwarded = message.Seq;
-        _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
+        var sockets = _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
+        _metrics.Delivered(sockets, DateTime.UtcNow - message.Ts);
     }
 }

@@ -7,5 +7,6 @@ internal enum LimitKind
     Publishes,
     Typing,
     MembershipChanges,
+    SignIns,
     AccountAttempts,
 }

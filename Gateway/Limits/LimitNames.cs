@@ -9,6 +9,7 @@ internal static class LimitNames
         LimitKind.Publishes => "publishes",
         LimitKind.Typing => "typing",
         LimitKind.MembershipChanges => "membership_changes",
+        LimitKind.SignIns => "sign_ins",
         _ => "account_attempts",
     };
 }

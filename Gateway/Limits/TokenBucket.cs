@@ -20,6 +20,16 @@ internal sealed class TokenBucket(double perSecond, int burst, TimeProvider cloc
         }
     }
 
+    /// <summary>Whether <see cref="TryTake"/> would succeed now, without taking.</summary>
+    public bool HasToken
+    {
+        get
+        {
+            Refill();
+            return _tokens >= 1;
+        }
+    }
+
     public bool TryTake()
     {
         Refill();

@@ -5,7 +5,7 @@ using OrleansChat.Limits;
 namespace OrleansChat.Gateway.Limits;
 
 /// <summary>
-/// Publishes, typing notices and joins and leaves per user, over all of the user's sockets on this gateway, so
+/// Publishes, typing notices, joins and leaves, and sign-ins per user, over all of the user's sockets on this gateway, so
 /// that opening more sockets buys no more of them. Joins and leaves each cost a group grain a write and a
 /// presence event to every member, so a burst of them is bounded too.
 /// </summary>
@@ -20,8 +20,9 @@ internal sealed class UserAllowance
             () => new UserBuckets(
                 new TokenBucket(limits.PublishesPerSecond, limits.PublishBurst, clock),
                 new TokenBucket(limits.TypingPerSecond, limits.TypingBurst, clock),
-                new TokenBucket(limits.MembershipChangesPerSecond, limits.MembershipChangeBurst, clock)),
-            user => user.Publishes.IsFull && user.Typing.IsFull && user.MembershipChanges.IsFull);
+                new TokenBucket(limits.MembershipChangesPerSecond, limits.MembershipChangeBurst, clock),
+                new TokenBucket(limits.SignInsPerSecond, limits.SignInBurst, clock)),
+            user => user.Publishes.IsFull && user.Typing.IsFull && user.MembershipChanges.IsFull && user.SignIns.IsFull);
     }
 
     /// <summary>The limit the user's request breaks, or null when it may go ahead.</summary>
@@ -52,5 +53,23 @@ internal sealed class UserAllowance
         }
     }
 
-    private sealed record UserBuckets(TokenBucket Publishes, TokenBucket Typing, TokenBucket MembershipChanges);
+    /// <summary>Whether the user has a sign-in left, without taking it.</summary>
+    public bool HasSignIn(string userId)
+    {
+        lock (_users.Lock)
+        {
+            return _users.For(userId).SignIns.HasToken;
+        }
+    }
+
+    /// <summary>Takes one of the user's sign-ins (a socket bound to the user); false when there is none left.</summary>
+    public bool TakeSignIn(string userId)
+    {
+        lock (_users.Lock)
+        {
+            return _users.For(userId).SignIns.TryTake();
+        }
+    }
+
+    private sealed record UserBuckets(TokenBucket Publishes, TokenBucket Typing, TokenBucket MembershipChanges, TokenBucket SignIns);
 }

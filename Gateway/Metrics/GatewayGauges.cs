@@ -4,13 +4,15 @@ using OrleansChat.Gateway.Sockets;
 
 namespace OrleansChat.Gateway.Metrics;
 
-/// <summary>What the gateway holds right now, read when an exporter asks: open sockets and relayed groups.</summary>
+/// <summary>What the gateway holds right now, read when an exporter asks: open sockets, users online and relayed groups.</summary>
 internal sealed class GatewayGauges
 {
     public GatewayGauges(IMeterFactory meters, ConnectionRegistry sockets, FollowTable follows)
     {
         var meter = meters.Create(GatewayMetrics.MeterName);
         meter.CreateObservableUpDownCounter("orleanschat.sockets.open", () => (long)sockets.Count, unit: "{socket}", description: "Open WebSocket connections");
+        meter.CreateObservableUpDownCounter(
+            "orleanschat.users.online", () => (long)sockets.UserCount, unit: "{user}", description: "Users with an authenticated socket on this gateway");
         meter.CreateObservableUpDownCounter(
             "orleanschat.groups.relayed", () => (long)follows.FollowedGroups, unit: "{group}", description: "Groups with local followers, one stream subscription each");
     }

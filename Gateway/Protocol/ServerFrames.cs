@@ -20,8 +20,6 @@ internal static class ServerFrames
         writeFields?.Invoke(writer);
     });
 
-    public static byte[] Error(RequestId id, ChatException error) => Error(id, error.Code, error.Message);
-
     public static byte[] Error(RequestId id, ChatErrorCode code, string message) => Encode(writer =>
     {
         writer.WriteString("type", "error");

@@ -22,6 +22,18 @@ internal sealed class ConnectionRegistry(IOptions<LimitsOptions> limits)
         }
     }
 
+    /// <summary>Users with at least one authenticated socket here.</summary>
+    public int UserCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byUser.Count;
+            }
+        }
+    }
+
     public void Add(ChatConnection connection)
     {
         lock (_lock)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Metrics;
 
 namespace OrleansChat.Gateway.Sockets;
 
@@ -11,22 +12,24 @@ namespace OrleansChat.Gateway.Sockets;
 internal sealed class OutboundBudget
 {
     private readonly Func<IReadOnlyList<ChatConnection>> _sockets;
+    private readonly GatewayMetrics? _metrics;
     private long _queuedBytes;
     private int _shedding;
 
-    public OutboundBudget(IOptions<GatewayOptions> options, ConnectionRegistry registry)
-        : this(options.Value.OutboundBudgetBytes ?? DefaultBytes(), registry.All)
+    public OutboundBudget(IOptions<GatewayOptions> options, ConnectionRegistry registry, GatewayMetrics metrics)
+        : this(options.Value.OutboundBudgetBytes ?? DefaultBytes(), registry.All, metrics)
     {
     }
 
-    internal OutboundBudget(long limitBytes, Func<IReadOnlyList<ChatConnection>> sockets)
+    private OutboundBudget(long limitBytes, Func<IReadOnlyList<ChatConnection>> sockets, GatewayMetrics? metrics)
     {
         LimitBytes = limitBytes;
         _sockets = sockets;
+        _metrics = metrics;
     }
 
-    /// <summary>No budget beyond each socket's own bound, for queues outside a gateway (unit tests).</summary>
-    public static OutboundBudget Unlimited => new(long.MaxValue, () => []);
+    /// <summary>No budget beyond each socket's own bound, and no metrics, for queues outside a gateway (unit tests).</summary>
+    public static OutboundBudget Unlimited => new(long.MaxValue, () => [], metrics: null);
 
     public long LimitBytes { get; }
 
@@ -36,6 +39,9 @@ internal sealed class OutboundBudget
     public bool Queued(long bytes) => Interlocked.Add(ref _queuedBytes, bytes) > LimitBytes;
 
     public void Released(long bytes) => Interlocked.Add(ref _queuedBytes, -bytes);
+
+    /// <summary>Counts a socket closed for passing its own bound (<see cref="GatewayOptions.MaxOutboundBytes"/>).</summary>
+    public void SocketBoundPassed() => _metrics?.SlowConsumerClosed("socket");
 
     /// <summary>A quarter of the memory this process may use (the container's limit, where there is one).</summary>
     private static long DefaultBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
@@ -63,6 +69,7 @@ internal sealed class OutboundBudget
                 }
 
                 socket.Outbound.Close(OutboundQueue.TryAgainLater, "server short of memory; reconnect and catch up with history");
+                _metrics?.SlowConsumerClosed("gateway");
                 excess -= held;
             }
         }

@@ -71,6 +71,7 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
             if (_queuedBytes + frame.Length > _maxQueuedBytes)
             {
                 RequestCloseLocked(TryAgainLater, "too far behind; reconnect and catch up with history");
+                _budget.SocketBoundPassed();
                 return false;
             }
 

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Fanout;
 using OrleansChat.Gateway.Limits;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Requests;
@@ -30,6 +32,7 @@ internal sealed class SocketSession(
     IOptions<GatewayOptions> options,
     IOptions<LimitsOptions> limitsOptions,
     TimeProvider clock,
+    GatewayMetrics metrics,
     ILogger<SocketSession> logger)
 {
     private static readonly TimeSpan AbortLinger = TimeSpan.FromMilliseconds(250);
@@ -40,6 +43,8 @@ internal sealed class SocketSession(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, limitsOptions.Value, outboundBudget, clock);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
+        using var scope = logger.BeginScope(new SocketLogScope(connection));
+        SocketLog.Opened(logger, connection.RemoteAddress);
         registry.Add(connection);
         follows.Open(connection);
         connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
@@ -58,12 +63,13 @@ internal sealed class SocketSession(
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            logger.LogDebug(ex, "Socket {ConnectionId} ended abruptly", connection.Id);
+            SocketLog.EndedAbruptly(logger, ex);
             await AwaitClientCloseAsync(socket, settings.CloseTimeout);
         }
         finally
         {
             await ReleaseAsync(connection);
+            SocketLog.Closed(logger);
         }
     }
 
@@ -121,23 +127,36 @@ internal sealed class SocketSession(
     /// <summary>The request's reply: its ok (null for a request without an id), or its error.</summary>
     private async Task<byte[]?> ReplyToAsync(ChatConnection connection, ClientRequest request)
     {
+        metrics.FrameReceived(request);
         if (limits.Refusal(connection, request) is { } refusal)
         {
-            return ServerFrames.Error(request.Id, refusal);
+            return Error(request, refusal.Code, refusal.Message);
         }
 
         if (request is InvalidRequest invalid)
         {
-            return ServerFrames.Error(request.Id, invalid.Code, invalid.Message);
+            return Error(request, invalid.Code, invalid.Message);
         }
 
+        var started = Stopwatch.GetTimestamp();
+        SocketLog.Request(logger, request);
         try
         {
             var reply = await handler.HandleAsync(connection, request);
             limits.Completed(connection, request, error: null);
+            if (request is PublishRequest)
+            {
+                metrics.Published(Stopwatch.GetElapsedTime(started));
+            }
 
             // A request without an id is answered only when it fails; a ping always gets its pong.
-            return request.Id.IsPresent || request is PingRequest ? reply : null;
+            if (!request.Id.IsPresent && request is not PingRequest)
+            {
+                return null;
+            }
+
+            metrics.FramesSent(request is PingRequest ? "pong" : "ok");
+            return reply;
         }
         catch (Exception ex)
         {
@@ -145,15 +164,22 @@ internal sealed class SocketSession(
             limits.Completed(connection, request, code);
             if (code == ChatErrorCode.Internal)
             {
-                logger.LogError(ex, "Request {Type} failed", request.GetType().Name);
+                SocketLog.RequestFailed(logger, ex, RequestNames.Of(request));
             }
             else if (code == ChatErrorCode.Unavailable)
             {
-                logger.LogWarning(ex, "Request {Type} failed: the cluster did not answer", request.GetType().Name);
+                SocketLog.ClusterDidNotAnswer(logger, ex, RequestNames.Of(request));
             }
 
-            return ServerFrames.Error(request.Id, code, message);
+            return Error(request, code, message);
         }
+    }
+
+    private byte[] Error(ClientRequest request, ChatErrorCode code, string message)
+    {
+        metrics.ErrorReplied(code);
+        metrics.FramesSent("error");
+        return ServerFrames.Error(request.Id, code, message);
     }
 
     /// <summary>

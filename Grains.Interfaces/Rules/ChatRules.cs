@@ -72,6 +72,8 @@ public static class ChatRules
 
     public static ChatException TooManyTypingNotices() => new(ChatErrorCode.RateLimited, "too many typing notices; slow down");
 
+    public static ChatException TooManySignIns() => new(ChatErrorCode.RateLimited, "too many sign-ins for this user; slow down");
+
     public static ChatException TooManyMembershipChanges() => new(ChatErrorCode.RateLimited, "too many joins and leaves; slow down");
 
     public static ChatException TooManyFailedLogins(TimeSpan wait) =>

@@ -31,6 +31,11 @@ public sealed class LimitsOptions
 
     public int MembershipChangeBurst { get; set; } = 30;
 
+    /// <summary>Sockets bound to one user (by login or auth), per user; each may make the user go online.</summary>
+    public double SignInsPerSecond { get; set; } = 2;
+
+    public int SignInBurst { get; set; } = 20;
+
     /// <summary>Registrations and logins, per client address over HTTP and WebSocket together.</summary>
     public double AccountAttemptsPerSecond { get; set; } = 20;
 

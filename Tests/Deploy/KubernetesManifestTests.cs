@@ -102,11 +102,14 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Probes_UseTheGatewaysHealthEndpoints_AndRedisPersistsToAVolume()
+    public void Probes_UseTheHealthEndpointsOfGatewaysAndSilos_AndRedisPersistsToAVolume()
     {
-        var gateway = Container("gateway");
-        Assert.Equal("/readyz", gateway["readinessProbe"]!["httpGet"]!["path"]!.ToString());
-        Assert.Equal("/healthz", gateway["livenessProbe"]!["httpGet"]!["path"]!.ToString());
+        foreach (var workload in new[] { "gateway", "silo" })
+        {
+            var container = Container(workload);
+            Assert.Equal(("/readyz", "http"), ((string?)container["readinessProbe"]!["httpGet"]!["path"], (string?)container["readinessProbe"]!["httpGet"]!["port"]));
+            Assert.Equal(("/healthz", "http"), ((string?)container["livenessProbe"]!["httpGet"]!["path"], (string?)container["livenessProbe"]!["httpGet"]!["port"]));
+        }
 
         var redis = Workloads().Single(w => Kind(w) == "StatefulSet");
         Assert.Contains("--appendonly", redis["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string?)a));
@@ -154,8 +157,8 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         var policies = _objects.Where(o => Kind(o) == "NetworkPolicy").ToList();
         Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0 && p["spec"]!["ingress"] is null);
 
-        Assert.Equal([(null, "http")], IngressOf(policies, "gateway"));
-        Assert.Equal([("gateway", "gateway"), ("silo", "silo")], IngressOf(policies, "silo").Order());
+        Assert.Equal([(null, "http"), ("namespace:monitoring", "metrics")], IngressOf(policies, "gateway"));
+        Assert.Equal([("gateway", "gateway"), ("namespace:monitoring", "metrics"), ("silo", "silo")], IngressOf(policies, "silo").Order());
         Assert.Equal([("gateway", "redis"), ("silo", "redis")], IngressOf(policies, "redis").Order());
         Assert.Equal("ClusterIP", (string?)_objects.Single(o => Kind(o) == "Service" && (string?)o["metadata"]!["name"] == "gateway")["spec"]!["type"]);
     }
@@ -181,10 +184,15 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
     {
         var policy = policies.Single(p => (string?)p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == pods);
         return policy["spec"]!["ingress"]!.AsArray()
-            .SelectMany(rule => (rule!["from"]?.AsArray().Select(from => (string?)from!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]) ?? [null])
+            .SelectMany(rule => (rule!["from"]?.AsArray().Select(From) ?? [null])
                 .SelectMany(from => rule["ports"]!.AsArray().Select(port => (from, (string)port!["port"]!))))
             .ToList();
     }
+
+    /// <summary>A rule's source: the pods' name, or "namespace:" and the namespace's name.</summary>
+    private static string? From(JsonNode? from) =>
+        (string?)from!["podSelector"]?["matchLabels"]?["app.kubernetes.io/name"]
+        ?? $"namespace:{(string?)from["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"]}";
 
     private int GracePeriod(string workload) => int.Parse(
         (string)Workloads().Single(w => (string?)w["metadata"]!["name"] == workload)["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]!,

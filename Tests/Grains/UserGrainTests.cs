@@ -26,14 +26,20 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task RegisterTwice_Conflict()
+    public async Task RegisterTwice_Conflict_TheTakenAccountIsLeftAsItWas()
     {
         var (grain, username) = NewUser();
         await grain.Register(username, Password);
+        var before = await ReadAccount(username);
 
-        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Register(username.ToUpperInvariant(), Password));
+        var error = await Assert.ThrowsAsync<ChatException>(() => grain.Register(username.ToUpperInvariant(), "another password"));
 
         Assert.Equal(ChatErrorCode.Conflict, error.Code);
+        var after = await ReadAccount(username);
+        Assert.Equal((before.Username, before.PasswordHash), (after.Username, after.PasswordHash));
+        Assert.Empty(after.Sessions);
+        await grain.Login(Password);
+        Assert.Equal(ChatErrorCode.Unauthorized, (await Assert.ThrowsAsync<ChatException>(() => grain.Login("another password"))).Code);
     }
 
     [Fact]

@@ -3,9 +3,9 @@ namespace OrleansChat.Tests.Infrastructure;
 /// <summary>For state that changes in the background with no event to await: checks until true or times out.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + ChatSocketTestExtensions.Timeout;
+        var deadline = DateTime.UtcNow + (patience ?? ChatSocketTestExtensions.Timeout);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)

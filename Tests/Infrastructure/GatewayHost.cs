@@ -51,9 +51,11 @@ public sealed class GatewayHost : IAsyncDisposable
             "--Limits:TypingBurst=100000",
             "--Limits:MembershipChangesPerSecond=100000",
             "--Limits:MembershipChangeBurst=100000",
+            "--Limits:SignInsPerSecond=100000",
+            "--Limits:SignInBurst=100000",
             "--Limits:FreeLoginFailures=100000",
             "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Orleans=Error",
+            "--Logging:LogLevel:Orleans.=Error",
         };
         args.AddRange(settings.Select(setting => $"--{setting.Key}={setting.Value}"));
 

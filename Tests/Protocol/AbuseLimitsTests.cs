@@ -84,6 +84,30 @@ public sealed class AbuseLimitsTests
     }
 
     [Fact]
+    public async Task SignInsOfOneUserPastTheBudget_RateLimited_TheSocketStaysAnonymous()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:SignInsPerSecond", "0"), ("Limits:SignInBurst", "2"));
+        using var metrics = new MetricRecorder(host);
+        var (first, username) = await host.LoggedInAsync();
+        await using var _f = first;
+        var token = (await first.OkAsync(new { type = "login", username, password = Chatters.Password })).Str("token");
+        await using var second = await host.ConnectAsync();
+        await second.OkAsync(new { type = "auth", token });
+        await using var third = await host.ConnectAsync();
+
+        var refusedAuth = await third.RequestAsync(new { type = "auth", token });
+        var refusedLogin = await third.RequestAsync(new { type = "login", username, password = Chatters.Password });
+        var stillAnonymous = await third.RequestAsync(new { type = "groups" });
+
+        Assert.Equal(("rate_limited", "too many sign-ins for this user; slow down"), (refusedAuth.Str("code"), refusedAuth.Str("message")));
+        Assert.Equal("rate_limited", refusedLogin.Str("code"));
+        Assert.Equal("unauthorized", stillAnonymous.Str("code"));
+        Assert.Equal(2, metrics.Sum(RateLimitedMetric, "orleanschat.limit=sign_ins"));
+        // The refused login made no session: only the two logins that got through did.
+        Assert.Equal(2, (await StoredAccounts.ReadAsync(host.Services, username)).Sessions.Count);
+    }
+
+    [Fact]
     public async Task LimitsDisabled_NoneApplies()
     {
         await using var host = await GatewayHost.StartAsync(

@@ -32,5 +32,15 @@ public sealed class TokenBucketTests
         Assert.Equal([true, true, true, false], Take(bucket, 4));
     }
 
+    [Fact]
+    public void HasToken_TellsWithoutTaking()
+    {
+        var bucket = new TokenBucket(perSecond: 1, burst: 1, _clock);
+
+        Assert.Equal([true, true, true, false], new[] { bucket.HasToken, bucket.HasToken, bucket.TryTake(), bucket.HasToken });
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(bucket.HasToken);
+    }
+
     private static bool[] Take(TokenBucket bucket, int times) => [.. Enumerable.Range(0, times).Select(_ => bucket.TryTake())];
 }
