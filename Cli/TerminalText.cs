@@ -35,5 +35,6 @@ internal static class TerminalText
     }
 
     private static bool NeedsEscape(char c) =>
-        char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069');
+        char.IsControl(c)
+        || c is '\u061c' or '\u200e' or '\u200f' or '\u2028' or '\u2029' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069');
 }

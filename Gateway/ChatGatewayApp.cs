@@ -50,6 +50,7 @@ public static class ChatGatewayApp
         // Made now, so that its gauges are there before anything reads the meter.
         app.Services.GetRequiredService<GatewayGauges>();
 
+        app.UseTrustedProxies(settings);
         app.UseSecurityHeaders(settings);
         app.UseChatMetricsEndpoint(app.Configuration);
         app.UseJsonErrorPages();

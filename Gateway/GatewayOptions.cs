@@ -57,5 +57,12 @@ public sealed class GatewayOptions
     /// <summary>The Strict-Transport-Security header to send (e.g. "max-age=31536000"), for a gateway served over TLS; unset: none.</summary>
     public string? StrictTransportSecurity { get; set; }
 
+    /// <summary>
+    /// Networks (CIDR, e.g. "10.0.0.0/8") of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+    /// believed: behind an ingress every client would otherwise have the ingress's address, and share its
+    /// per-address limits. Empty: the connection's own address counts.
+    /// </summary>
+    public string[] TrustedProxyNetworks { get; set; } = [];
+
     public bool IsClientMode => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 }

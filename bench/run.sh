@@ -187,9 +187,9 @@ run_once() {
       local round
       for round in $(seq 1 "${SOAK_ROUNDS:-2}"); do
         "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" --hold 50 \
-          --seed "$round" --server-pid "$server_pid" >"$work/soak-$round.json" 2>"$work/load.log" &
+          --seed "$round" --server-pid "$server_pid" >"$work/soak-$round.json" 2>"$work/load-$round.log" &
         local load_pid=$!
-        until grep -q settled "$work/load.log" 2>/dev/null; do sleep 0.5; done
+        until grep -q settled "$work/load-$round.log" 2>/dev/null; do sleep 0.5; done
         gateway_gauges >"$work/gauges-$round.json"
         wait "$load_pid"
       done

@@ -45,7 +45,14 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
             if (!_groups.TryGetValue(group, out var followed))
             {
                 var receivers = new GroupReceivers();
-                followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger));
+
+                // The relay's loop outlives this request: it must not carry the request's execution context
+                // (the first follower's log scope, and the socket that scope holds) for the rest of its life.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger));
+                }
+
                 _groups[group] = followed;
             }
 

@@ -188,7 +188,7 @@ internal sealed class GroupRelay
                         await RepairThroughAsync(message.Seq - 1);
                     }
 
-                    Forward(message);
+                    Forward(message, live: true);
                 }
 
                 break;
@@ -214,7 +214,7 @@ internal sealed class GroupRelay
             _metrics.GapRepaired();
             foreach (var message in missing)
             {
-                Forward(message);
+                Forward(message, live: false);
             }
         }
     }
@@ -247,8 +247,11 @@ internal sealed class GroupRelay
         return default;
     }
 
-    /// <summary>Sends the next message once to each live receiver, encoding it once for all.</summary>
-    private void Forward(ChatMessage message)
+    /// <summary>
+    /// Sends the next message once to each live receiver, encoding it once for all. Only messages that came
+    /// live off the stream count towards the fan-out latency; repaired ones would measure the gap instead.
+    /// </summary>
+    private void Forward(ChatMessage message, bool live)
     {
         if (message.Seq != _lastForwarded + 1)
         {
@@ -257,6 +260,6 @@ internal sealed class GroupRelay
 
         _lastForwarded = message.Seq;
         var sockets = _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
-        _metrics.Delivered(sockets, DateTime.UtcNow - message.Ts);
+        _metrics.Delivered(sockets, live ? DateTime.UtcNow - message.Ts : null);
     }
 }

@@ -81,12 +81,15 @@ internal sealed class GatewayMetrics
         _publishDuration.Record(untilAcknowledged.TotalSeconds);
     }
 
-    /// <summary>One stored message handed to this many sockets, this long after it was stored.</summary>
-    public void Delivered(long sockets, TimeSpan sinceStored)
+    /// <summary>One stored message handed to this many sockets, this long after it was stored (null: not measured).</summary>
+    public void Delivered(long sockets, TimeSpan? sinceStored)
     {
         _deliveries.Add(sockets);
         FramesSent("message", sockets);
-        _fanoutDuration.Record(Math.Max(0, sinceStored.TotalSeconds));
+        if (sinceStored is { } latency)
+        {
+            _fanoutDuration.Record(Math.Max(0, latency.TotalSeconds));
+        }
     }
 
     /// <summary>Messages a socket that joined late was sent from history before going live.</summary>

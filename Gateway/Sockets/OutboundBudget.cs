@@ -48,7 +48,9 @@ internal sealed class OutboundBudget
 
     /// <summary>
     /// Closes the sockets holding the most until the total is back under nine tenths of the budget. One
-    /// sender sheds at a time; the others go on delivering meanwhile.
+    /// sender sheds at a time; the others go on delivering meanwhile. A closed socket's queue is dropped at
+    /// once, so the next pass (which sorts every socket) comes only after a tenth of the budget has filled
+    /// again. Sockets already closing are passed over: their bytes are on their way out.
     /// </summary>
     public void Shed()
     {
@@ -60,7 +62,7 @@ internal sealed class OutboundBudget
         try
         {
             var excess = QueuedBytes - LimitBytes / 10 * 9;
-            foreach (var socket in _sockets().OrderByDescending(socket => socket.Outbound.QueuedBytes))
+            foreach (var socket in _sockets().Where(socket => !socket.Outbound.IsClosing).OrderByDescending(socket => socket.Outbound.QueuedBytes))
             {
                 var held = socket.Outbound.QueuedBytes;
                 if (excess <= 0 || held == 0)

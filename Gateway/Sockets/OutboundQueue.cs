@@ -176,9 +176,10 @@ internal sealed class OutboundQueue : IThreadPoolWorkItem
                 await _socket.CloseOutputAsync(_closeStatus, _closeReason, CancellationToken.None);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception)
         {
-            // The client went away; the receive loop notices and cleans up. Nothing more is sent.
+            // The client went away (or the socket failed some other way); the receive loop notices and cleans
+            // up. Nothing more is sent, and the bytes still counted go back to the budget in Complete.
             lock (_lock)
             {
                 _closeRequested = true;

@@ -42,7 +42,7 @@ public static class SessionToken
 
         userId = token[..dot];
         secret = token[(dot + 1)..];
-        return Base64Url.IsValid(secret);
+        return Base64Url.IsValid(secret, out var bytes) && bytes == SecretBytes;
     }
 
     /// <summary>The id of the session a well-formed token belongs to.</summary>

@@ -39,14 +39,14 @@ public sealed class UserGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<UserIdentity> Register(string username, string password)
+    public async Task<UserIdentity> Register(string username, Secret password)
     {
         if (!ChatRules.Username.IsMetBy(username) || Names.NormalizeUsername(username) != UserId)
         {
             throw ChatRules.Username.Violation();
         }
 
-        ChatRules.Password.Require(password);
+        ChatRules.Password.Require(password.Value);
         _guard.BeforeRegistering(Now);
         if (account.State.IsRegistered)
         {
@@ -55,7 +55,7 @@ public sealed class UserGrain(
         }
 
         var created = new AccountState { Username = username, CreatedAt = Now };
-        created.PasswordHash = passwordHasher.HashPassword(created, password);
+        created.PasswordHash = passwordHasher.HashPassword(created, password.Value);
         account.State = created;
         try
         {
@@ -70,10 +70,10 @@ public sealed class UserGrain(
         return Identity;
     }
 
-    public async Task<LoginTicket> Login(string password)
+    public async Task<LoginTicket> Login(Secret password)
     {
         var state = account.State;
-        var verdict = _guard.Verify(state, password, Now);
+        var verdict = _guard.Verify(state, password.Value ?? "", Now);
         if (verdict == PasswordVerificationResult.Failed)
         {
             throw Fail.Unauthorized("wrong username or password");
@@ -82,7 +82,7 @@ public sealed class UserGrain(
         var before = (state.PasswordHash, state.Sessions);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            state.PasswordHash = passwordHasher.HashPassword(state, password);
+            state.PasswordHash = passwordHasher.HashPassword(state, password.Value!);
         }
 
         var (ticket, session) = NewSession();
@@ -91,10 +91,10 @@ public sealed class UserGrain(
         return ticket;
     }
 
-    public Task<UserIdentity> Authenticate(string token)
+    public Task<UserIdentity> Authenticate(Secret token)
     {
         var valid = account.State.IsRegistered
-            && SessionToken.TryParse(token, out var userId, out var secret)
+            && SessionToken.TryParse(token.Value, out var userId, out var secret)
             && userId == UserId
             && SessionSecrets.Opens(account.State.Sessions, secret, Now);
         return valid ? Task.FromResult(Identity) : throw ChatRules.InvalidToken();
@@ -113,19 +113,19 @@ public sealed class UserGrain(
         }
     }
 
-    public async Task<LoginTicket> ChangePassword(string currentPassword, string newPassword)
+    public async Task<LoginTicket> ChangePassword(Secret currentPassword, Secret newPassword)
     {
         RequireRegistered();
-        ChatRules.Password.Require(newPassword);
+        ChatRules.Password.Require(newPassword.Value);
         var state = account.State;
-        if (_guard.Verify(state, currentPassword, Now) == PasswordVerificationResult.Failed)
+        if (_guard.Verify(state, currentPassword.Value ?? "", Now) == PasswordVerificationResult.Failed)
         {
             throw Fail.Unauthorized("wrong password");
         }
 
         var before = (state.PasswordHash, state.Sessions);
         var (ticket, session) = NewSession();
-        state.PasswordHash = passwordHasher.HashPassword(state, newPassword);
+        state.PasswordHash = passwordHasher.HashPassword(state, newPassword.Value);
         state.Sessions = [session];
         await WriteAccountOrRestoreAsync(before);
 

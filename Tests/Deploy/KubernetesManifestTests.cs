@@ -157,14 +157,14 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         var policies = _objects.Where(o => Kind(o) == "NetworkPolicy").ToList();
         Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0 && p["spec"]!["ingress"] is null);
 
-        Assert.Equal([(null, "http"), ("namespace:monitoring", "metrics")], IngressOf(policies, "gateway"));
+        Assert.Equal([("namespace:ingress-nginx", "http"), ("namespace:monitoring", "metrics")], IngressOf(policies, "gateway"));
         Assert.Equal([("gateway", "gateway"), ("namespace:monitoring", "metrics"), ("silo", "silo")], IngressOf(policies, "silo").Order());
         Assert.Equal([("gateway", "redis"), ("silo", "redis")], IngressOf(policies, "redis").Order());
         Assert.Equal("ClusterIP", (string?)_objects.Single(o => Kind(o) == "Service" && (string?)o["metadata"]!["name"] == "gateway")["spec"]!["type"]);
     }
 
     [Fact]
-    public void Ingress_TerminatesTlsForTheAllowedHost_WithWebSocketTimeouts_AndGatewaysSendHsts()
+    public void Ingress_TerminatesTlsForItsHost_WithWebSocketTimeouts_AndGatewaysSendHstsAndTrustItsForwardedFor()
     {
         var ingress = _objects.Single(o => Kind(o) == "Ingress");
         var host = (string)ingress["spec"]!["rules"]![0]!["host"]!;
@@ -174,7 +174,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         Assert.True(int.Parse((string)annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]!, System.Globalization.CultureInfo.InvariantCulture) >= 60);
 
         var gateway = Container("gateway");
-        Assert.Equal(host, (string?)Env(gateway, "AllowedHosts")?["value"]);
+        Assert.False(string.IsNullOrEmpty((string?)Env(gateway, "Gateway__TrustedProxyNetworks__0")?["value"]), "the gateways trust the ingress controller's X-Forwarded-For");
         Assert.Equal($"https://{host}", (string?)Env(gateway, "Gateway__AllowedOrigins__0")?["value"]);
         Assert.StartsWith("max-age=", (string?)Env(gateway, "Gateway__StrictTransportSecurity")?["value"], StringComparison.Ordinal);
     }

@@ -8,7 +8,7 @@ namespace OrleansChat.Tests.Deploy;
 
 /// <summary>
 /// deploy/monitoring: the Grafana dashboard plots only series the gateway and silos export, and Prometheus
-/// scrapes the port the Kubernetes manifests name "http" on both.
+/// scrapes the port the Kubernetes manifests name "metrics" on both.
 /// </summary>
 [Collection(ProcessWideMetricsCollection.Name)]
 public sealed partial class MonitoringConfigTests

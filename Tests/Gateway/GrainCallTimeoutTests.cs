@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OrleansChat.Groups;
 using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
 
 namespace OrleansChat.Tests.Gateway;
 
@@ -31,6 +34,31 @@ public sealed class GrainCallTimeoutTests
 
         Assert.Equal(("unavailable", "ok"), (timedOut.Str("code"), answered.Type()));
         Assert.InRange(waited, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task LoginWhoseCallTimesOut_NoPasswordInAnyLogLine()
+    {
+        const string password = "a password for the timeout";
+        var hold = new HoldCalls(nameof(IUserGrain.Login));
+        var logs = new CapturedLogs();
+        await using var host = await GatewayHost.StartAsync(
+            services =>
+            {
+                services.AddSingleton<IIncomingGrainCallFilter>(hold);
+                services.AddSingleton<ILoggerProvider>(logs);
+            },
+            ("Gateway:GrainCallTimeout", "00:00:01"), ("Logging:LogLevel:Default", "Debug"), ("Logging:LogLevel:Orleans.", "Debug"));
+        var username = await host.RegisterAsync();
+        await host.Http.PostAsJsonAsync("/api/password", new { username, password = Chatters.Password, newPassword = password });
+        await using var socket = await host.ConnectAsync();
+
+        var timedOut = await socket.RequestAsync(new { type = "login", username, password });
+        hold.Release();
+
+        Assert.Equal("unavailable", timedOut.Str("code"));
+        Assert.Contains("Login", logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, logs.Text, StringComparison.Ordinal);
     }
 
     /// <summary>Holds every call of one grain method until released, as a silo that stopped answering would.</summary>

@@ -107,6 +107,22 @@ public sealed class AbuseLimitsTests
         Assert.Equal(2, (await StoredAccounts.ReadAsync(host.Services, username)).Sessions.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BehindATrustedProxy_EachForwardedClientHasItsOwnAttempts_OtherwiseTheHeaderIsIgnored(bool trusted)
+    {
+        (string, string)[] settings = [("Limits:AccountAttemptsPerSecond", "0"), ("Limits:AccountAttemptBurst", "1")];
+        await using var host = await GatewayHost.StartAsync(trusted ? [.. settings, ("Gateway:TrustedProxyNetworks:0", "127.0.0.0/8")] : settings);
+
+        var first = await LoginFromAsync(host, "203.0.113.1");
+        var again = await LoginFromAsync(host, "203.0.113.1");
+        var other = await LoginFromAsync(host, "203.0.113.2");
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests), (first, again));
+        Assert.Equal(trusted ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, other);
+    }
+
     [Fact]
     public async Task LimitsDisabled_NoneApplies()
     {
@@ -180,5 +196,16 @@ public sealed class AbuseLimitsTests
         Assert.StartsWith("too many failed attempts; retry in ", refused.Str("message"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.TooManyRequests, refusedOverHttp.StatusCode);
         Assert.Equal(2, metrics.Sum(RateLimitedMetric, "orleanschat.limit=account_attempts"));
+    }
+
+    private static async Task<HttpStatusCode> LoginFromAsync(GatewayHost host, string clientAddress)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/login")
+        {
+            Content = JsonContent.Create(new { username = "nobody-here", password = Chatters.Password }),
+            Headers = { { "X-Forwarded-For", clientAddress } },
+        };
+        using var response = await host.Http.SendAsync(request);
+        return response.StatusCode;
     }
 }
