@@ -186,6 +186,7 @@ run_once() {
       gateway_gauges >"$work/gauges-before.json"
       local round
       for round in $(seq 1 "${SOAK_ROUNDS:-2}"); do
+        rm -f "$work/load-$round.log" # an earlier run's would say "settled" at once
         "${load_tool[@]}" soak --url "$url" --users "${SOAK_USERS:-50}" --groups 5 --duration "${SOAK_SECONDS:-180}" --hold 50 \
           --seed "$round" --server-pid "$server_pid" >"$work/soak-$round.json" 2>"$work/load-$round.log" &
         local load_pid=$!
