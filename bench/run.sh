@@ -16,7 +16,8 @@
 #                 last, and acknowledged messages missing from history
 #   cluster       the fanout load spread over the two gateways of deploy/local-cluster.sh (two silos, Redis)
 #
-# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). Extra environment
+# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). PIN=1 pins server and load
+# tool to separate CPUs (see below). Extra environment
 # for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
 # CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's
 # perf map) and writes its top symbols to DIR, for the single-server scenarios; profiling costs the run
@@ -30,7 +31,17 @@ runs=${2:-3}
 rate=${RATE:-50}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=Release/net10.0
-load_tool=(dotnet "$root/LoadTest/bin/$bin/OrleansChat.LoadTest.dll")
+# PIN=1 pins the server (gateway or yardstick) to SERVER_CPUS (default 0) and the load tool to LOAD_CPUS
+# (default 1) with taskset, so that a run measures the server on its own core rather than how the two share
+# the machine; every figure of record is taken this way.
+server_pin=()
+load_pin=()
+if [[ -n ${PIN:-} ]]; then
+  server_pin=(taskset -c "${SERVER_CPUS:-0}")
+  load_pin=(taskset -c "${LOAD_CPUS:-1}")
+fi
+load_tool_dll="$root/LoadTest/bin/$bin/OrleansChat.LoadTest.dll"
+load_tool=("${load_pin[@]}" dotnet "$load_tool_dll")
 work=$(mktemp -d)
 server_pid=""
 redis_pid=""
@@ -54,7 +65,7 @@ start_gateway() { # extra gateway arguments...
   port=$(free_port)
   url="http://127.0.0.1:$port"
   # shellcheck disable=SC2086
-  env ${SERVER_ENV:-} ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
+  env ${SERVER_ENV:-} ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} "${server_pin[@]}" dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
     --Orleans:Endpoints:SiloPort="$(free_port)" --Logging:LogLevel:Default=Warning \
     --Limits:Enabled=false "$@" >"$work/server.log" 2>&1 &
   server_pid=$!
@@ -64,7 +75,7 @@ start_gateway() { # extra gateway arguments...
 start_yardstick() {
   url="http://127.0.0.1:$(free_port)"
   # shellcheck disable=SC2086
-  env ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} "${load_tool[@]}" yardstick --urls "$url" >"$work/server.log" 2>&1 &
+  env ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} "${server_pin[@]}" dotnet "$load_tool_dll" yardstick --urls "$url" >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_for "$url"
 }
