@@ -45,8 +45,7 @@ internal sealed class SocketSignIn(
 
         if (limits.Value.Enabled && !allowance.HasSignIn(userId))
         {
-            metrics.RateLimited(LimitKind.SignIns);
-            throw ChatRules.TooManySignIns();
+            throw SignInRefused();
         }
     }
 
@@ -64,8 +63,7 @@ internal sealed class SocketSignIn(
 
         if (limits.Value.Enabled && !allowance.TakeSignIn(user.UserId))
         {
-            metrics.RateLimited(LimitKind.SignIns);
-            throw ChatRules.TooManySignIns();
+            throw SignInRefused();
         }
 
         if (!registry.TryAuthenticate(connection, user.UserId))
@@ -75,5 +73,12 @@ internal sealed class SocketSignIn(
 
         connection.SetUser(user);
         await presence.SocketOpenedAsync(user.UserId);
+    }
+
+    /// <summary>The sign-in rate's refusal, counted in the metrics.</summary>
+    private ChatException SignInRefused()
+    {
+        metrics.RateLimited(LimitKind.SignIns);
+        return ChatRules.TooManySignIns();
     }
 }
