@@ -16,7 +16,11 @@ internal sealed class CliContext(Uri server, Output output, TokenStore tokens)
     {
         try
         {
-            return await ChatClient.ConnectAsync(server, new ChatClientOptions { Reconnect = reconnect }, cancellationToken);
+            return await ChatClient.ConnectAsync(server, new ChatClientOptions
+            {
+                Reconnect = reconnect,
+                OnOverloaded = wait => Output.Status($"server busy; retrying in {wait.TotalSeconds:0.0} s"),
+            }, cancellationToken);
         }
         catch (WebSocketException ex)
         {

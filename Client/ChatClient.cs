@@ -106,10 +106,27 @@ public sealed class ChatClient : IAsyncDisposable
         _cursors.Forget(group);
     }
 
+    /// <summary>
+    /// Publishes a message. A refusal as overloaded stored nothing, so it is sent again after the server's
+    /// hint until <see cref="ChatClientOptions.RetryOverloadedFor"/> has passed; then the
+    /// <see cref="ChatOverloadedException"/> is thrown.
+    /// </summary>
     public async Task<PublishResult> PublishAsync(string group, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync(new { type = "publish", group, text, clientMsgId }, cancellationToken);
-        return new PublishResult(group, reply.GetProperty("seq").GetInt64(), Frames.Time(reply, "ts"));
+        var retrying = System.Diagnostics.Stopwatch.StartNew();
+        for (var refusals = 0; ; refusals++)
+        {
+            try
+            {
+                var reply = await RequestAsync(new { type = "publish", group, text, clientMsgId }, cancellationToken);
+                return new PublishResult(group, reply.GetProperty("seq").GetInt64(), Frames.Time(reply, "ts"));
+            }
+            catch (ChatOverloadedException overloaded) when (OverloadRetryWait(overloaded, refusals) is var wait && retrying.Elapsed + wait < _options.RetryOverloadedFor)
+            {
+                _options.OnOverloaded?.Invoke(wait);
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
     }
 
     public async Task<HistoryPage> HistoryAsync(string group, long? after = null, long? before = null, int? limit = null, CancellationToken cancellationToken = default)
@@ -146,6 +163,17 @@ public sealed class ChatClient : IAsyncDisposable
         await _disposing.CancelAsync();
         await _socket.DisposeAsync();
         await _pump;
+    }
+
+    /// <summary>
+    /// The server's hint, doubled for each refusal in a row up to the reconnect cap, and stretched by up to
+    /// half at random so that the clients refused together do not all come back at once.
+    /// </summary>
+    private TimeSpan OverloadRetryWait(ChatOverloadedException overloaded, int refusals)
+    {
+        var grown = overloaded.RetryAfter * Math.Pow(2, Math.Min(refusals, 10));
+        var capped = grown < _options.MaxReconnectDelay ? grown : TimeSpan.FromTicks(Math.Max(overloaded.RetryAfter.Ticks, _options.MaxReconnectDelay.Ticks));
+        return capped * (1 + (Random.Shared.NextDouble() / 2));
     }
 
     private async Task<JsonElement> RequestAsync(object request, CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ public class ChatErrorException(string code, string message) : Exception(message
 {
     public string Code => code;
 
-    public static ChatErrorException For(string code, string message) => code switch
+    public static ChatErrorException For(string code, string message, TimeSpan? retryAfter = null) => code switch
     {
         "bad_request" => new ChatBadRequestException(message),
         "unauthorized" => new ChatUnauthorizedException(message),
@@ -18,6 +18,7 @@ public class ChatErrorException(string code, string message) : Exception(message
         "too_large" => new ChatTooLargeException(message),
         "rate_limited" => new ChatRateLimitedException(message),
         "unavailable" => new ChatUnavailableException(message),
+        "overloaded" => new ChatOverloadedException(message, retryAfter ?? ChatOverloadedException.DefaultRetryAfter),
         _ => new ChatInternalErrorException(code, message),
     };
 }
@@ -38,6 +39,18 @@ public sealed class ChatRateLimitedException(string message) : ChatErrorExceptio
 
 /// <summary>The cluster behind the gateway could not be reached; retrying later may succeed.</summary>
 public sealed class ChatUnavailableException(string message) : ChatErrorException("unavailable", message);
+
+/// <summary>
+/// The server refused a publish, without storing it, because it is past its capacity; it may be sent again
+/// after <see cref="RetryAfter"/>. <see cref="ChatClient.PublishAsync"/> does so by itself.
+/// </summary>
+public sealed class ChatOverloadedException(string message, TimeSpan retryAfter) : ChatErrorException("overloaded", message)
+{
+    /// <summary>The wait when a server sends no hint.</summary>
+    public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryAfter => retryAfter;
+}
 
 public sealed class ChatInternalErrorException(string code, string message) : ChatErrorException(code, message);
 

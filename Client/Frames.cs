@@ -14,11 +14,16 @@ internal static class Frames
     {
         if (Type(reply) == "error")
         {
-            throw ChatErrorException.For(reply.GetProperty("code").GetString()!, reply.GetProperty("message").GetString()!);
+            throw ChatErrorException.For(reply.GetProperty("code").GetString()!, reply.GetProperty("message").GetString()!, RetryAfter(reply));
         }
 
         return reply;
     }
+
+    private static TimeSpan? RetryAfter(JsonElement reply) =>
+        reply.TryGetProperty("retryAfterMs", out var wait) && wait.ValueKind == JsonValueKind.Number && wait.TryGetInt64(out var ms) && ms >= 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 
     public static ChatEvent? Event(JsonElement frame) => Type(frame) switch
     {

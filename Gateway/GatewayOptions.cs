@@ -1,3 +1,5 @@
+using OrleansChat.Gateway.Overload;
+
 namespace OrleansChat.Gateway;
 
 /// <summary>The gateway's limits and timings, bound from the "Gateway" configuration section.</summary>
@@ -63,6 +65,9 @@ public sealed class GatewayOptions
     /// per-address limits. Empty: the connection's own address counts.
     /// </summary>
     public string[] TrustedProxyNetworks { get; set; } = [];
+
+    /// <summary>When publishes are answered overloaded ("Gateway:Overload").</summary>
+    public OverloadOptions Overload { get; set; } = new();
 
     public bool IsClientMode => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 }

@@ -3,6 +3,7 @@ using OrleansChat.Gateway.Fanout;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Limits;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Overload;
 using OrleansChat.Gateway.Presence;
 using OrleansChat.Gateway.Requests;
 using OrleansChat.Gateway.Sockets;
@@ -31,6 +32,9 @@ internal static class GatewayServices
         services.AddSingleton<PresenceReporter>();
         services.AddHostedService(provider => provider.GetRequiredService<PresenceReporter>());
         services.AddHostedService<RelayTailChecker>();
+        services.AddSingleton<ThreadPoolDelayProbe>();
+        services.AddHostedService(provider => provider.GetRequiredService<ThreadPoolDelayProbe>());
+        services.AddSingleton<OverloadGuard>();
         services.AddSingleton<AccountAttemptLimiter>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<SocketSignIn>();

@@ -111,6 +111,15 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
         }
     }
 
+    /// <summary>How late the group's messages reach the sockets here; null when no socket here follows it.</summary>
+    public DeliveryLag? LagOf(string group)
+    {
+        lock (_lock)
+        {
+            return _groups.TryGetValue(group, out var followed) ? followed.Relay.Lag : null;
+        }
+    }
+
     /// <summary>The sockets following the group here, those still being caught up from history included.</summary>
     public IReadOnlyList<Receiver> ReceiversOf(string group)
     {

@@ -41,6 +41,9 @@ internal sealed class GroupRelay
         _ = RunAsync();
     }
 
+    /// <summary>How late this group's messages reach the sockets here, for the overload guard.</summary>
+    public DeliveryLag Lag { get; } = new();
+
     /// <summary>Makes a new receiver live, after catching it up; the task completes once it is.</summary>
     public Task Admit(Receiver receiver)
     {
@@ -250,6 +253,7 @@ internal sealed class GroupRelay
     /// <summary>
     /// Sends the next message once to each live receiver, encoding it once for all. Only messages that came
     /// live off the stream count towards the fan-out latency; repaired ones would measure the gap instead.
+    /// Both count towards the delivery lag: a repaired message reached its sockets that late.
     /// </summary>
     private void Forward(ChatMessage message, bool live)
     {
@@ -260,6 +264,8 @@ internal sealed class GroupRelay
 
         _lastForwarded = message.Seq;
         var sockets = _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
-        _metrics.Delivered(sockets, live ? DateTime.UtcNow - message.Ts : null);
+        var now = DateTime.UtcNow;
+        Lag.Forwarded(message.Ts, now);
+        _metrics.Delivered(sockets, live ? now - message.Ts : null);
     }
 }

@@ -153,7 +153,7 @@ internal static class AccountEndpoints
         ChatErrorCode.NotFound => StatusCodes.Status404NotFound,
         ChatErrorCode.Conflict => StatusCodes.Status409Conflict,
         ChatErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
-        ChatErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ChatErrorCode.Unavailable or ChatErrorCode.Overloaded => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 

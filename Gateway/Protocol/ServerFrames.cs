@@ -20,12 +20,16 @@ internal static class ServerFrames
         writeFields?.Invoke(writer);
     });
 
-    public static byte[] Error(RequestId id, ChatErrorCode code, string message) => Encode(writer =>
+    public static byte[] Error(RequestId id, ChatErrorCode code, string message, TimeSpan? retryAfter = null) => Encode(writer =>
     {
         writer.WriteString("type", "error");
         id.WriteTo(writer);
         writer.WriteString("code", WireNames.Of(code));
         writer.WriteString("message", message);
+        if (retryAfter is { } wait)
+        {
+            writer.WriteNumber("retryAfterMs", (long)Math.Ceiling(wait.TotalMilliseconds));
+        }
     });
 
     public static byte[] Pong(RequestId id) => Encode(writer =>

@@ -17,6 +17,7 @@ internal static class WireNames
         ChatErrorCode.TooLarge => "too_large",
         ChatErrorCode.RateLimited => "rate_limited",
         ChatErrorCode.Unavailable => "unavailable",
+        ChatErrorCode.Overloaded => "overloaded",
         _ => "internal",
     };
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Fanout;
+using OrleansChat.Gateway.Overload;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Sockets;
 using OrleansChat.Groups;
@@ -17,7 +18,8 @@ namespace OrleansChat.Gateway.Requests;
 internal sealed class RequestHandler(
     IGrainFactory grains,
     SocketSignIn signIn,
-    FollowTable follows)
+    FollowTable follows,
+    OverloadGuard overload)
 {
     private static readonly TimeSpan FollowWait = TimeSpan.FromSeconds(5);
 
@@ -130,6 +132,7 @@ internal sealed class RequestHandler(
 
     private async Task<byte[]> PublishAsync(UserIdentity user, PublishRequest request)
     {
+        overload.EnsureRoomToPublish(request.Group);
         var receipt = await grains.GetGrain<IGroupGrain>(request.Group).Publish(user.UserId, request.Text, request.ClientMsgId);
         return Replies.Published(request.Id, request.Group, receipt);
     }

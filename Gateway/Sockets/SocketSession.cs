@@ -171,15 +171,15 @@ internal sealed class SocketSession(
                 SocketLog.ClusterDidNotAnswer(logger, ex, RequestNames.Of(request));
             }
 
-            return Error(request, code, message);
+            return Error(request, code, message, (ex as ChatException)?.RetryAfter);
         }
     }
 
-    private byte[] Error(ClientRequest request, ChatErrorCode code, string message)
+    private byte[] Error(ClientRequest request, ChatErrorCode code, string message, TimeSpan? retryAfter = null)
     {
         metrics.ErrorReplied(code);
         metrics.FramesSent("error");
-        return ServerFrames.Error(request.Id, code, message);
+        return ServerFrames.Error(request.Id, code, message, retryAfter);
     }
 
     /// <summary>

@@ -9,11 +9,15 @@ const MAX_DELAY_MS = 5000;
 const PING_EVERY_MS = 25000;
 const PING_TIMEOUT_MS = 10000;
 
-/** A request that failed: `code` is the server's error code, or "disconnected". */
+/**
+ * A request that failed: `code` is the server's error code, or "disconnected"; `retryAfterMs` the server's
+ * hint where it gave one (an `overloaded` publish).
+ */
 export class RequestError extends Error {
-  constructor(code, message) {
+  constructor(code, message, retryAfterMs = null) {
     super(message);
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -141,7 +145,7 @@ export class Connection {
     }
     this.#pending.delete(frame.id);
     if (frame.type === 'error') {
-      waiter.reject(new RequestError(frame.code, frame.message));
+      waiter.reject(new RequestError(frame.code, frame.message, typeof frame.retryAfterMs === 'number' ? frame.retryAfterMs : null));
     } else {
       waiter.resolve(frame);
     }

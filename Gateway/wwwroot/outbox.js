@@ -5,6 +5,20 @@ import * as view from './view.js';
 
 const { el } = view;
 
+const MAX_OVERLOAD_WAIT_MS = 10000;
+
+/**
+ * How long to wait after the server refused a publish as overloaded: its hint, doubled for each refusal in a
+ * row up to a cap, and stretched by up to half at random so that refused pages do not all return at once.
+ */
+function overloadWait(retryAfterMs, refusals) {
+  const hint = retryAfterMs ?? 1000;
+  const grown = Math.max(hint, Math.min(hint * 2 ** refusals, MAX_OVERLOAD_WAIT_MS));
+  return grown * (1 + Math.random() / 2);
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function randomId() {
   // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -36,6 +50,7 @@ export function createOutbox(state, connection, { receive }) {
       return;
     }
     state.sending = true;
+    let refusals = 0;
     try {
       while (state.outbox.length > 0) {
         const entry = state.outbox[0];
@@ -50,11 +65,19 @@ export function createOutbox(state, connection, { receive }) {
           if (e.code === 'disconnected') {
             return;
           }
+          if (e.code === 'overloaded') {
+            // Nothing was stored: the entry stays first in line and goes again after the wait.
+            entry.retrying = true;
+            renderOutbox();
+            await pause(overloadWait(e.retryAfterMs, refusals++));
+            continue;
+          }
           view.showError(e.message);
           if (entry.group === state.selected && !el.message.value) {
             el.message.value = entry.text; // e.g. too long: give the text back to fix, not lose it
           }
         }
+        refusals = 0;
         state.outbox.shift();
         renderOutbox();
       }

@@ -122,7 +122,7 @@ export function scrollToBottom() {
 export function renderPending(entries) {
   el.pending.replaceChildren(...entries.map((entry) => {
     const item = make('li', 'msg own pending');
-    item.append(make('p', 'meta', 'sending…'), make('p', 'text', entry.text));
+    item.append(make('p', 'meta', entry.retrying ? 'server busy, retrying…' : 'sending…'), make('p', 'text', entry.text));
     return item;
   }));
 }

@@ -12,4 +12,7 @@ public enum ChatErrorCode
     RateLimited,
     Unavailable,
     Internal,
+
+    /// <summary>The gateway is past its capacity and refused the request before acting on it; retry after the hint.</summary>
+    Overloaded,
 }

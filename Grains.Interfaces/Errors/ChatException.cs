@@ -29,4 +29,8 @@ public sealed class ChatException : Exception
 
     [Id(0)]
     public ChatErrorCode Code { get; init; } = ChatErrorCode.Internal;
+
+    /// <summary>How long the caller should wait before trying again, where the refusal knows (sent as <c>retryAfterMs</c>).</summary>
+    [Id(1)]
+    public TimeSpan? RetryAfter { get; init; }
 }

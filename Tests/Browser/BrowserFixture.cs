@@ -38,11 +38,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>Stops the gateway and starts a new one on the same address and storage.</summary>
-    public async Task RestartGatewayAsync()
+    /// <summary>Stops the gateway and starts a new one on the same address and storage, with the settings given added.</summary>
+    public async Task RestartGatewayAsync(params (string Key, string Value)[] settings)
     {
         await Host.DisposeAsync();
-        Host = await StartGatewayAsync();
+        Host = await StartGatewayAsync(settings);
     }
 
     public async Task DisposeAsync()
@@ -53,10 +53,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    private Task<GatewayHost> StartGatewayAsync() => GatewayHost.StartAsync(
-        ("urls", PageUri.ToString().TrimEnd('/')),
-        ("ConnectionStrings:Redis", _redis.ConnectionString),
-        ("Orleans:ServiceId", "browser-tests"));
+    private Task<GatewayHost> StartGatewayAsync(params (string Key, string Value)[] settings) => GatewayHost.StartAsync(
+        [("urls", PageUri.ToString().TrimEnd('/')), ("ConnectionStrings:Redis", _redis.ConnectionString), ("Orleans:ServiceId", "browser-tests"), .. settings]);
 }
 
 [CollectionDefinition(Name)]

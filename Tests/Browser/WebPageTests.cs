@@ -114,6 +114,36 @@ public sealed class WebPageTests : IAsyncLifetime
         Assert.Equal(0, dialogs);
     }
 
+    /// <summary>
+    /// A gateway that counts any delivery lag as overload refuses the publish after a delivered one until the
+    /// lag is two seconds old: the page keeps the message pending, says so, and sends it again after the hint.
+    /// </summary>
+    [Fact]
+    public async Task Overloaded_PageRetriesAfterTheHint_MessageShownOnce()
+    {
+        await _fixture.RestartGatewayAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagMemory", "00:00:02"));
+        try
+        {
+            await Expect(_alice.Status).ToHaveTextAsync("online");
+            await Expect(_bob.Status).ToHaveTextAsync("online");
+            await _alice.SendAsync("first");
+            await Expect(_bob.Message("first")).ToHaveCountAsync(1);
+
+            await _alice.SendAsync("second");
+
+            await Expect(_alice.Page.Locator("#pending")).ToContainTextAsync("server busy, retrying");
+            await Expect(_bob.Message("second")).ToHaveCountAsync(1);
+            await Expect(_alice.Message("second")).ToHaveCountAsync(1);
+            await Expect(_alice.Page.Locator("#pending li")).ToHaveCountAsync(0);
+            Assert.Equal([1, 2], await _alice.ShownSeqsAsync());
+            await Expect(_alice.Page.Locator("#error")).ToBeEmptyAsync();
+        }
+        finally
+        {
+            await _fixture.RestartGatewayAsync();
+        }
+    }
+
     [Fact]
     public async Task ServerRestart_MessagesSentMeanwhileShownExactlyOnce()
     {

@@ -132,6 +132,27 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
         Assert.Contains($"not a member of {group} (forbidden)", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A gateway that counts any delivery lag as overload refuses publishes to the group for five seconds after
+    /// a delivery; `send` says it is waiting and gets the message through once that has passed.
+    /// </summary>
+    [Fact]
+    public async Task Send_WhileOverloaded_SaysSoRetriesAndSucceeds()
+    {
+        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagMemory", "00:00:05"));
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var ((member, username), group) = (room[0], room.Group);
+        await CliProcess.RunAsync(_configHome, Chatters.Password, "--url", host.HttpUri.ToString(), "login", username, "--password-stdin");
+        await member.PublishAsync(group, "first");
+        await member.NextEventAsync("message", group);
+
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(_configHome, null, "--url", host.HttpUri.ToString(), "send", group, "second");
+
+        Assert.True(exitCode == 0, $"send exited {exitCode}: {stderr}");
+        Assert.Equal("sent #2", stdout.Trim());
+        Assert.Contains("server busy; retrying in", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ServerDown_ClearErrorAndExitCode2()
     {

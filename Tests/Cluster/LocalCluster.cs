@@ -91,8 +91,9 @@ public sealed class LocalCluster : IAsyncDisposable
             ArgumentList = { RepositoryPaths.Path("deploy", "local-cluster.sh"), command },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // The processes inherit this environment. These tests are about failover, not abuse limits.
-            Environment = { ["CONFIGURATION"] = RepositoryPaths.Configuration, ["Limits__Enabled"] = "false" },
+            // The processes inherit this environment. These tests are about failover, not abuse limits or
+            // overload (a silo's restart makes deliveries late on purpose).
+            Environment = { ["CONFIGURATION"] = RepositoryPaths.Configuration, ["Limits__Enabled"] = "false", ["Gateway__Overload__Enabled"] = "false" },
         };
         foreach (var arg in args)
         {

@@ -1,0 +1,30 @@
+namespace OrleansChat.Gateway.Overload;
+
+/// <summary>
+/// When the gateway answers publishes <c>overloaded</c> instead of taking on more than it can deliver in
+/// time, bound from "Gateway:Overload". A publish is refused while either delay passes its bound.
+/// </summary>
+public sealed class OverloadOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How late the group's messages may reach this gateway's sockets: from stored to queued for them, as the
+    /// group's relay last saw it.
+    /// </summary>
+    public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long work may wait for a thread here: socket writes and grain turns all queue there when the CPU is short.</summary>
+    public TimeSpan MaxThreadPoolDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a relay's last measured lag counts when nothing newer has been forwarded.</summary>
+    public TimeSpan LagMemory { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the thread pool's delay is measured.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The retry hint is the delay seen, kept between these two.</summary>
+    public TimeSpan MinRetryAfter { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+}
