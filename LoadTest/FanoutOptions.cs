@@ -11,4 +11,6 @@ internal sealed record FanoutOptions(
     int MessageSize,
     int SocketsPerUser,
     int ConnectRate,
-    int? ServerPid);
+    int? ServerPid,
+    double? LowerRate = null,
+    TimeSpan LowerDuration = default);

@@ -30,7 +30,8 @@ internal sealed class FanoutRun(FanoutOptions options)
 
         var publishers = sockets.GroupBy(s => s.Group).SelectMany(g => g.Take(options.PublishersPerGroup)).ToList();
         using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var publishing = publishers.Select((socket, index) => PublishAsync(socket, index, stopPublishing.Token)).ToList();
+        using var lowerRate = CancellationTokenSource.CreateLinkedTokenSource(stopPublishing.Token);
+        var publishing = publishers.Select((socket, index) => PublishAsync(socket, index, (double)index / publishers.Count, lowerRate.Token, stopPublishing.Token)).ToList();
         using var progress = new Timer(_ => Progress(
             $"published {_statistics.Published} acked {_statistics.Acked} delivered {_statistics.Delivered} p99 {_statistics.Delivery.Percentile(0.99)} ms lost {_statistics.Gaps}"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
@@ -40,15 +41,30 @@ internal sealed class FanoutRun(FanoutOptions options)
             socket.BeginMeasuring();
         }
 
+        using var counters = new RuntimeCounters(options.Servers[0]);
+        var runtimeBefore = await counters.ReadAsync(cancellationToken);
         var cpuBefore = server?.CpuSeconds ?? 0;
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         Progress($"measuring for {options.Duration.TotalSeconds} s");
         _statistics.Measuring = true;
         var measure = Stopwatch.StartNew();
+        var queueLengths = SampleQueueLengthAsync(counters, options.Duration, cancellationToken);
         await Task.Delay(options.Duration, cancellationToken);
-        await stopPublishing.CancelAsync();
-        await Task.WhenAll(publishing);
         var measuredSeconds = measure.Elapsed.TotalSeconds;
         var cpuSeconds = (server?.CpuSeconds ?? 0) - cpuBefore;
+        var ownCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
+        var runtimeAfter = await counters.ReadAsync(cancellationToken);
+        var measuredDeliveries = _statistics.Delivery.Count;
+        if (options.LowerRate is { } lower)
+        {
+            Progress($"lowering the rate to {lower}/s per publisher for {options.LowerDuration.TotalSeconds} s");
+            _statistics.LoweredAt = Stopwatch.GetTimestamp();
+            await lowerRate.CancelAsync();
+            await Task.Delay(options.LowerDuration, cancellationToken);
+        }
+
+        await stopPublishing.CancelAsync();
+        await Task.WhenAll(publishing);
 
         var finalSeqs = await FinalSeqsAsync(tokens, cancellationToken);
         await DrainAsync(sockets, finalSeqs, _statistics, TimeSpan.FromSeconds(10));
@@ -73,9 +89,18 @@ internal sealed class FanoutRun(FanoutOptions options)
             outOfOrder = _statistics.OutOfOrder,
             gaps = _statistics.Gaps,
             closedByServer = _statistics.ClosedByServer,
-            deliveriesPerSecond = Math.Round(delivered / measuredSeconds),
+            deliveriesPerSecond = Math.Round(measuredDeliveries / measuredSeconds),
             deliveryLatencyMs = Latencies(_statistics.Delivery),
+            lowered = options.LowerRate is null ? null : new
+            {
+                ratePerPublisher = options.LowerRate,
+                seconds = options.LowerDuration.TotalSeconds,
+                settlingLatencyMs = Latencies(_statistics.Settling),
+                settledLatencyMs = Latencies(_statistics.Settled),
+                settledAfterSeconds = LoadStatistics.SettlingTime.TotalSeconds,
+            },
             ackLatencyMs = new { p50 = _statistics.Ack.Percentile(0.5), p99 = _statistics.Ack.Percentile(0.99) },
+            loadToolCpuSecondsWhileMeasuring = Math.Round(ownCpuSeconds, 1),
             connectErrors,
             connectSeconds = Math.Round(connectSeconds, 2),
             connectsPerSecond = Math.Round(options.Sockets / connectSeconds),
@@ -84,22 +109,43 @@ internal sealed class FanoutRun(FanoutOptions options)
                 peakRssMiB = server.PeakRssBytes / (1024 * 1024),
                 rssPerSocketKiB = Math.Round((rssConnected - rssBefore) / 1024.0 / options.Sockets, 1),
                 cpuSecondsWhileMeasuring = Math.Round(cpuSeconds, 1),
+                cpuSecondsPer1000Deliveries = measuredDeliveries == 0 ? 0 : Math.Round(cpuSeconds * 1000 / measuredDeliveries, 4),
             },
+            runtime = Runtime(runtimeBefore, runtimeAfter, measuredDeliveries, await queueLengths),
         };
 
         await Task.WhenAll(sockets.Select(s => s.DisposeAsync().AsTask()));
         return result;
     }
 
-    private async Task PublishAsync(LoadSocket socket, int publisherIndex, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes at the rate until told to lower it, then (where a lower rate is set) at that until stopped.
+    /// Each publisher keeps its own phase (<paramref name="phase"/>, a fraction of the interval): people do not
+    /// send in step, and publishers that did would hand the server every group's message at the same instant.
+    /// </summary>
+    private async Task PublishAsync(LoadSocket socket, int publisherIndex, double phase, CancellationToken lowerRate, CancellationToken stop)
     {
-        var interval = TimeSpan.FromSeconds(1 / options.RatePerPublisher);
+        if (await PublishAtRateAsync(socket, publisherIndex, options.RatePerPublisher, phase, 0, lowerRate) is { } next && options.LowerRate is { } lower)
+        {
+            await PublishAtRateAsync(socket, publisherIndex, lower, phase, next, stop);
+        }
+    }
+
+    /// <summary>Sends open-loop at the rate until cancelled; the next message number then, or null when the socket failed.</summary>
+    private async Task<long?> PublishAtRateAsync(LoadSocket socket, int publisherIndex, double rate, double phase, long first, CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromSeconds(1 / rate);
         var padding = new string('x', Math.Max(0, options.MessageSize - 24));
         var clock = Stopwatch.StartNew();
-        for (long n = 0; !cancellationToken.IsCancellationRequested; n++)
+        for (var n = first; ; n++)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return n;
+            }
+
             // Read the clock once: between two reads the wait could turn negative, which Task.Delay rejects.
-            var wait = (interval * n) - clock.Elapsed;
+            var wait = (interval * (n - first + phase)) - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 try
@@ -108,7 +154,7 @@ internal sealed class FanoutRun(FanoutOptions options)
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    return n;
                 }
             }
 
@@ -122,10 +168,37 @@ internal sealed class FanoutRun(FanoutOptions options)
             catch (Exception)
             {
                 _statistics.RecordError("send_failed");
-                return;
+                return null;
             }
         }
     }
+
+    /// <summary>The server's thread-pool queue length once a second while measuring.</summary>
+    private static async Task<List<double>> SampleQueueLengthAsync(RuntimeCounters counters, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var samples = new List<double>();
+        var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (clock.Elapsed < duration && await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            if (await counters.ReadAsync(cancellationToken) is { } snapshot)
+            {
+                samples.Add(snapshot.QueueLength);
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>What the server's runtime did while measuring, per delivery where that is the useful unit.</summary>
+    private static object? Runtime(RuntimeCounters.Snapshot? before, RuntimeCounters.Snapshot? after, long deliveries, List<double> queueLengths) =>
+        before is null || after is null ? null : new
+        {
+            allocatedBytesPerDelivery = deliveries == 0 ? 0 : Math.Round((after.AllocatedBytes - before.AllocatedBytes) / deliveries, 1),
+            gcCollections = new { gen0 = after.Collections[0] - before.Collections[0], gen1 = after.Collections[1] - before.Collections[1], gen2 = after.Collections[2] - before.Collections[2] },
+            gcPauseMs = Math.Round((after.PauseSeconds - before.PauseSeconds) * 1000, 1),
+            threadPoolQueue = queueLengths.Count == 0 ? null : new { mean = Math.Round(queueLengths.Average(), 1), max = queueLengths.Max() },
+        };
 
     /// <summary>Each group's last seq, asked of the server (through one of its members).</summary>
     private async Task<Dictionary<string, long>> FinalSeqsAsync(string[] tokens, CancellationToken cancellationToken)

@@ -210,7 +210,7 @@ internal sealed class LoadSocket : IAsyncDisposable
 
         if (seq > MeasureAfterSeq)
         {
-            _statistics.RecordDelivery(Stopwatch.GetElapsedTime(sentTimestamp));
+            _statistics.RecordDelivery(sentTimestamp);
         }
     }
 }

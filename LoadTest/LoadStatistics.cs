@@ -14,8 +14,25 @@ internal sealed class LoadStatistics
     private long _duplicates;
     private long _outOfOrder;
     private long _closed;
+    private long _loweredAt;
 
+    public static readonly TimeSpan SettlingTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>Messages sent before the offered rate was lowered (all of them when it never is).</summary>
     public LatencyHistogram Delivery { get; } = new();
+
+    /// <summary>Messages sent in the first <see cref="SettlingTime"/> after the rate was lowered.</summary>
+    public LatencyHistogram Settling { get; } = new();
+
+    /// <summary>Messages sent later than that at the lower rate: latency "back to normal" is read here.</summary>
+    public LatencyHistogram Settled { get; } = new();
+
+    /// <summary>When publishers went to the lower rate (a Stopwatch timestamp); zero until then.</summary>
+    public long LoweredAt
+    {
+        get => Interlocked.Read(ref _loweredAt);
+        set => Interlocked.Exchange(ref _loweredAt, value);
+    }
 
     public LatencyHistogram Ack { get; } = new();
 
@@ -60,10 +77,19 @@ internal sealed class LoadStatistics
         Errors.AddOrUpdate(code, 1, (_, count) => count + 1);
     }
 
-    public void RecordDelivery(TimeSpan latency)
+    public void RecordDelivery(long sentTimestamp)
     {
         Interlocked.Increment(ref _delivered);
-        Delivery.Record(latency);
+        var latency = Stopwatch.GetElapsedTime(sentTimestamp);
+        var loweredAt = LoweredAt;
+        if (loweredAt == 0 || sentTimestamp < loweredAt)
+        {
+            Delivery.Record(latency);
+        }
+        else
+        {
+            (Stopwatch.GetElapsedTime(loweredAt, sentTimestamp) < SettlingTime ? Settling : Settled).Record(latency);
+        }
     }
 
     public void RecordGap(long missing) => Interlocked.Add(ref _gaps, missing);

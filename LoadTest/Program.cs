@@ -13,15 +13,17 @@ var size = new Option<int>("--message-size") { Description = "Text length in cha
 var perUser = new Option<int>("--sockets-per-user") { Description = "Sockets sharing one account", DefaultValueFactory = _ => 4 };
 var connectRate = new Option<int>("--connect-rate") { Description = "New sockets per second", DefaultValueFactory = _ => 500 };
 var serverPid = new Option<int?>("--server-pid") { Description = "Server process to read memory and CPU of (/proc)" };
+var lowerRate = new Option<double?>("--lower-rate") { Description = "After measuring, publish at this rate per publisher (to measure how latency recovers)" };
+var lowerDuration = new Option<double>("--lower-duration") { Description = "Seconds published at the lower rate", DefaultValueFactory = _ => 6 };
 var hold = new Option<double>("--hold") { Description = "Seconds to hold the sockets before reading memory", DefaultValueFactory = _ => 3 };
 
-var fanout = new Command("fanout", "Publish into groups and measure delivery") { url, sockets, groups, publishers, rate, duration, warmup, size, perUser, connectRate, serverPid };
+var fanout = new Command("fanout", "Publish into groups and measure delivery") { url, sockets, groups, publishers, rate, duration, warmup, size, perUser, connectRate, serverPid, lowerRate, lowerDuration };
 fanout.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FanoutOptions(
         Servers(parse.GetValue(url)!), parse.GetValue(sockets), parse.GetValue(groups), parse.GetValue(publishers), parse.GetValue(rate),
         TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(size),
-        parse.GetValue(perUser), parse.GetValue(connectRate), parse.GetValue(serverPid));
+        parse.GetValue(perUser), parse.GetValue(connectRate), parse.GetValue(serverPid), parse.GetValue(lowerRate), TimeSpan.FromSeconds(parse.GetValue(lowerDuration)));
     Print(await new FanoutRun(options).RunAsync(cancellationToken));
 });
 

@@ -28,12 +28,30 @@ internal static class Yardstick
         var app = builder.Build();
         app.UseWebSockets();
         var state = new State();
+        app.MapGet("/metrics", () => Results.Text(RuntimeSeries(), "text/plain; version=0.0.4"));
         app.Map("/ws", async context =>
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             await new Session(socket, state).RunAsync();
         });
         await app.RunAsync(cancellationToken);
+    }
+
+    /// <summary>The runtime series the load tool reads, named as the gateway's OpenTelemetry exporter names them.</summary>
+    private static string RuntimeSeries()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_heap_total_allocated_bytes_total {GC.GetTotalAllocatedBytes()}\n");
+        for (var generation = 0; generation <= 2; generation++)
+        {
+            // Like the runtime's meter, a collection counts in the oldest generation it collected only.
+            var only = GC.CollectionCount(generation) - (generation < 2 ? GC.CollectionCount(generation + 1) : 0);
+            text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{dotnet_gc_heap_generation=\"gen{generation}\"}} {only}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_pause_time_seconds_total {GC.GetTotalPauseDuration().TotalSeconds}\n");
+        text.Append(CultureInfo.InvariantCulture, $"dotnet_thread_pool_queue_length {ThreadPool.PendingWorkItemCount}\n");
+        return text.ToString();
     }
 
     private sealed class State

@@ -8,14 +8,21 @@
 #   ack-redis     Redis storage, 1,000 publishes/s (20 groups x 50/s) with four sockets per group, so the
 #                 publish-to-ack time is measured without the 100,000 deliveries/s fan-out competing for the cores
 #   yardstick     the same load against the bare Kestrel broadcast server in LoadTest/
+#   yardstick-node  the same load against the single-threaded in-memory Node.js chat server of bench/node/
 #   large-group   5,000 sockets in one group, 20 messages/s
 #   idle          10,000 idle authenticated sockets, each in one group
 #   soak          50 users connecting, chatting, joining, leaving and dropping at random for SOAK_SECONDS
 #                 (default 180), SOAK_ROUNDS times (default 2) against one server with Redis storage; reports
 #                 leaked sockets and subscriptions, live heap before, after the first round and after the
 #                 last, and acknowledged messages missing from history
+#   overload      the fanout scenario offered RATE (default 50, choose about twice capacity) for 10 s, then
+#                 LOWER_RATE (default 10) for 8 s with overload refusals on: reports the p99 of accepted
+#                 messages at the high rate, the publishes refused `overloaded`, and latency 2 s after lowering
 #   cluster       the fanout load spread over the two gateways of deploy/local-cluster.sh (two silos, Redis)
 #
+# LOAD=node generates the fanout scenarios' load with the Node.js generator of bench/node/ (one process, ws)
+# instead of the .NET load tool: it costs a third of the CPU per frame, so pinned to one core it can load a
+# server on the other; every pinned figure of record uses it. Its packages are installed on first use.
 # RATE overrides the messages/s per publisher of the fanout scenarios (default 50). PIN=1 pins server and load
 # tool to separate CPUs (see below). Extra environment
 # for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
@@ -80,6 +87,16 @@ start_yardstick() {
   wait_for "$url"
 }
 
+start_node_yardstick() {
+  local port
+  port=$(free_port)
+  url="http://127.0.0.1:$port"
+  [[ -d $root/bench/node/node_modules ]] || (cd "$root/bench/node" && npm ci --no-audit --no-fund >/dev/null)
+  "${server_pin[@]}" node "$root/bench/node/yardstick.mjs" --port "$port" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  wait_for "$url"
+}
+
 stop_server() {
   if [[ -n $server_pid ]]; then
     kill "$server_pid" 2>/dev/null || true
@@ -106,10 +123,19 @@ stop_redis() {
   fi
 }
 
+node_load() { # the Node.js generator, its packages installed on first use
+  [[ -d $root/bench/node/node_modules ]] || (cd "$root/bench/node" && npm ci --no-audit --no-fund >/dev/null)
+  "${load_pin[@]}" node "$root/bench/node/fanout.mjs" "$@"
+}
+
 fanout() { # url, then extra load tool arguments
   local target=$1
   shift
-  "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log" &
+  if [[ ${LOAD:-} == node ]]; then
+    node_load --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log" &
+  else
+    "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log" &
+  fi
   local load_pid=$!
   if [[ -n ${PROFILE:-} && -n $server_pid ]]; then
     profile
@@ -159,6 +185,10 @@ run_once() {
       start_gateway
       fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
       stop_server ;;
+    overload)
+      start_gateway
+      fanout "$url" "${fanout_load[@]}" --lower-rate "${LOWER_RATE:-10}" --lower-duration 8 --server-pid "$server_pid"
+      stop_server ;;
     fanout-redis)
       start_redis
       start_gateway --ConnectionStrings:Redis="$redis"
@@ -173,6 +203,10 @@ run_once() {
       stop_redis ;;
     yardstick)
       start_yardstick
+      fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
+      stop_server ;;
+    yardstick-node)
+      start_node_yardstick
       fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
       stop_server ;;
     large-group)
@@ -253,8 +287,11 @@ def median(path):
     return statistics.median(values) if values else None
 keys = ["acknowledged", "missingFromHistory", "server.rssBeforeMiB", "server.rssAfterMiB", "afterwards.openSockets",
         "afterwards.relayedGroups", "before.gcHeapMiB", "afterwards.gcHeapMiB", "before.liveHeapMiB", "afterwards.liveHeapMiB", "before.liveObjects", "afterwards.liveObjects", "afterFirstRound.liveHeapMiB", "afterFirstRound.liveObjects", "deliveriesPerSecond", "deliveryLatencyMs.p50", "deliveryLatencyMs.p99", "deliveryLatencyMs.max",
-        "ackLatencyMs.p50", "ackLatencyMs.p99", "connectsPerSecond", "server.rssPerSocketKiB",
-        "server.cpuSecondsWhileMeasuring"]
+        "ackLatencyMs.p50", "ackLatencyMs.p99", "acked", "errors.overloaded", "closedByServer",
+        "lowered.settlingLatencyMs.p99", "lowered.settledLatencyMs.p50", "lowered.settledLatencyMs.p99", "connectsPerSecond", "server.rssPerSocketKiB",
+        "server.cpuSecondsWhileMeasuring", "server.cpuSecondsPer1000Deliveries", "runtime.allocatedBytesPerDelivery",
+        "runtime.gcCollections.gen0", "runtime.gcCollections.gen1", "runtime.gcCollections.gen2", "runtime.gcPauseMs",
+        "runtime.threadPoolQueue.mean", "runtime.threadPoolQueue.max"]
 print(f"{len(runs)} runs, medians: " + ", ".join(f"{k}={median(k)}" for k in keys if median(k) is not None))
 # Any lost, duplicated or reordered delivery is a bug, so these are totals over all runs, not medians.
 totals = {k: sum(run.get(k, 0) for run in runs) for k in ["lost", "duplicates", "outOfOrder", "gaps", "connectErrors"]}

@@ -19,6 +19,8 @@ public sealed class LoadToolSmokeTests
 
         AssertEveryDeliveryAccountedFor(result);
         Assert.True(result.GetProperty("server").GetProperty("peakRssMiB").GetInt64() > 0);
+        Assert.True(result.GetProperty("server").GetProperty("cpuSecondsPer1000Deliveries").GetDouble() > 0);
+        AssertRuntimeCountersRead(result);
     }
 
     [Fact]
@@ -30,7 +32,14 @@ public sealed class LoadToolSmokeTests
         {
             await Eventually.TrueAsync(async () => await AnswersAsync(url), "the yardstick listens");
 
-            AssertEveryDeliveryAccountedFor(await RunLoadToolAsync("fanout", "--url", url, "--sockets", "24", "--groups", "3", "--rate", "20", "--duration", "2", "--warmup", "1"));
+            var result = await RunLoadToolAsync(
+                "fanout", "--url", url, "--sockets", "24", "--groups", "3", "--rate", "20", "--duration", "2", "--warmup", "1", "--lower-rate", "10", "--lower-duration", "3");
+
+            AssertEveryDeliveryAccountedFor(result);
+            AssertRuntimeCountersRead(result);
+            var lowered = result.GetProperty("lowered");
+            Assert.Equal(10, lowered.GetProperty("ratePerPublisher").GetDouble());
+            Assert.True(lowered.GetProperty("settledLatencyMs").GetProperty("p50").GetDouble() > 0, "messages sent 2 s after lowering the rate were measured");
         }
         finally
         {
@@ -60,6 +69,13 @@ public sealed class LoadToolSmokeTests
         {
             Assert.Equal(0, result.GetProperty(counter).GetInt64());
         }
+    }
+
+    private static void AssertRuntimeCountersRead(JsonElement result)
+    {
+        var runtime = result.GetProperty("runtime");
+        Assert.True(runtime.GetProperty("allocatedBytesPerDelivery").GetDouble() > 0, $"no allocations read: {runtime}");
+        Assert.True(runtime.GetProperty("threadPoolQueue").ValueKind == JsonValueKind.Object, $"no queue length sampled: {runtime}");
     }
 
     private static async Task<bool> AnswersAsync(string url)
