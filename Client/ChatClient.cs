@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -113,7 +114,7 @@ public sealed class ChatClient : IAsyncDisposable
     /// </summary>
     public async Task<PublishResult> PublishAsync(string group, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
     {
-        var retrying = System.Diagnostics.Stopwatch.StartNew();
+        var retrying = Stopwatch.StartNew();
         for (var refusals = 0; ; refusals++)
         {
             try
@@ -172,7 +173,7 @@ public sealed class ChatClient : IAsyncDisposable
     private TimeSpan OverloadRetryWait(ChatOverloadedException overloaded, int refusals)
     {
         var grown = overloaded.RetryAfter * Math.Pow(2, Math.Min(refusals, 10));
-        var capped = grown < _options.MaxReconnectDelay ? grown : TimeSpan.FromTicks(Math.Max(overloaded.RetryAfter.Ticks, _options.MaxReconnectDelay.Ticks));
+        var capped = TimeSpan.FromTicks(Math.Max(overloaded.RetryAfter.Ticks, Math.Min(grown.Ticks, _options.MaxReconnectDelay.Ticks)));
         return capped * (1 + (Random.Shared.NextDouble() / 2));
     }
 

@@ -164,7 +164,7 @@ internal sealed class LoadSocket : IAsyncDisposable
         }
         else if (type.SequenceEqual("error"u8))
         {
-            _statistics.RecordError(Encoding.UTF8.GetString(code));
+            _statistics.RecordError(Encoding.UTF8.GetString(code), id);
         }
     }
 

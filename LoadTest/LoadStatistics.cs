@@ -72,8 +72,14 @@ internal sealed class LoadStatistics
         }
     }
 
-    public void RecordError(string code)
+    /// <summary>Counts an error reply; for a publish (<paramref name="id"/>) its send time is dropped, as no ok will follow.</summary>
+    public void RecordError(string code, long? id = null)
     {
+        if (id is { } publish)
+        {
+            _publishTimestamps.TryRemove(publish, out _);
+        }
+
         Errors.AddOrUpdate(code, 1, (_, count) => count + 1);
     }
 
