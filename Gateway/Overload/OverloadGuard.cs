@@ -25,7 +25,7 @@ internal sealed class OverloadGuard(FollowTable follows, ThreadPoolDelayProbe th
         }
 
         var waitForThread = threadPool.Delay;
-        var lag = follows.LagOf(group)?.At(DateTime.UtcNow, _options.LagMemory) ?? TimeSpan.Zero;
+        var lag = follows.LagOf(group)?.Standing(DateTime.UtcNow, _options.LagWindow) ?? TimeSpan.Zero;
         if (waitForThread <= _options.MaxThreadPoolDelay && lag <= _options.MaxDeliveryLag)
         {
             return;

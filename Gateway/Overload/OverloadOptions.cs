@@ -10,15 +10,18 @@ public sealed class OverloadOptions
 
     /// <summary>
     /// How late the group's messages may reach this gateway's sockets: from stored to queued for them, as the
-    /// group's relay last saw it.
+    /// least late of those the group's relay forwarded within <see cref="LagWindow"/>.
     /// </summary>
     public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long work may wait for a thread here: socket writes and grain turns all queue there when the CPU is short.</summary>
     public TimeSpan MaxThreadPoolDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How long a relay's last measured lag counts when nothing newer has been forwarded.</summary>
-    public TimeSpan LagMemory { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long every forwarded message must have been late before publishes are refused: long enough that a
+    /// burst or a GC pause passes, short enough that a queue which does not drain is caught before it is long.
+    /// </summary>
+    public TimeSpan LagWindow { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How often the thread pool's delay is measured.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);

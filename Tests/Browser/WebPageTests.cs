@@ -121,7 +121,7 @@ public sealed class WebPageTests : IAsyncLifetime
     [Fact]
     public async Task Overloaded_PageRetriesAfterTheHint_MessageShownOnce()
     {
-        await _fixture.RestartGatewayAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagMemory", "00:00:02"));
+        await _fixture.RestartGatewayAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagWindow", "00:00:02"));
         try
         {
             await Expect(_alice.Status).ToHaveTextAsync("online");

@@ -139,7 +139,7 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     [Fact]
     public async Task Send_WhileOverloaded_SaysSoRetriesAndSucceeds()
     {
-        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagMemory", "00:00:05"));
+        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagWindow", "00:00:05"));
         await using var room = await ChatRoom.OpenAsync(host, 1);
         var ((member, username), group) = (room[0], room.Group);
         await CliProcess.RunAsync(_configHome, Chatters.Password, "--url", host.HttpUri.ToString(), "login", username, "--password-stdin");

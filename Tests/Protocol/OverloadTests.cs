@@ -14,7 +14,7 @@ public sealed class OverloadTests
     private static readonly (string, string)[] AnyLagOverloads =
     [
         ("Gateway:Overload:MaxDeliveryLag", "00:00:00"),
-        ("Gateway:Overload:LagMemory", "00:01:00"),
+        ("Gateway:Overload:LagWindow", "00:01:00"),
     ];
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class OverloadTests
     }
 
     [Fact]
-    public async Task LagForgottenAfterLagMemory_PublishAcceptedAgain()
+    public async Task LagForgottenAfterTheWindow_PublishAcceptedAgain()
     {
-        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagMemory", "00:00:00.300"));
+        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagWindow", "00:00:00.300"));
         await using var room = await ChatRoom.OpenAsync(host, 1);
         var ((socket, _), group) = (room[0], room.Group);
         await socket.PublishAsync(group, "first");
@@ -67,7 +67,7 @@ public sealed class OverloadTests
         var reply = await Eventually.ValueAsync(
             () => socket.RequestAsync(new { type = "publish", group, text = "second" }),
             reply => reply.Type() == "ok",
-            "a publish is accepted once the last lag is older than the lag memory");
+            "a publish is accepted once the last lag is older than the lag window");
 
         Assert.Equal(2, reply.GetProperty("seq").GetInt64());
     }
@@ -75,7 +75,7 @@ public sealed class OverloadTests
     [Fact]
     public async Task ClientLibrary_RetriesAfterTheHint_UntilAccepted()
     {
-        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagMemory", "00:00:01"));
+        await using var host = await GatewayHost.StartAsync(("Gateway:Overload:MaxDeliveryLag", "00:00:00"), ("Gateway:Overload:LagWindow", "00:00:01"));
         await using var client = await LoggedInClientAsync(host, new ChatClientOptions());
         var group = Unique.Name("g");
         await client.JoinAsync(group);
