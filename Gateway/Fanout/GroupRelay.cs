@@ -112,6 +112,11 @@ internal sealed class GroupRelay
         {
             _subscription = await stream.SubscribeAsync((groupEvent, _) =>
             {
+                if (groupEvent is MessagesStored { Messages: [var first, ..] })
+                {
+                    _metrics.StreamDelivered(DateTime.UtcNow - first.Ts);
+                }
+
                 _work.Writer.TryWrite(new RelayWork.Event(groupEvent));
                 return Task.CompletedTask;
             });

@@ -30,6 +30,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _resubscriptions;
     private readonly Histogram<double> _publishDuration;
     private readonly Histogram<double> _fanoutDuration;
+    private readonly Histogram<double> _streamDelay;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -55,7 +56,9 @@ internal sealed class GatewayMetrics
         _publishDuration = meter.CreateHistogram(
             "orleanschat.publish.duration", unit: "s", description: "From a publish read off the socket to its ok", advice: LatencyBuckets);
         _fanoutDuration = meter.CreateHistogram(
-            "orleanschat.fanout.duration", unit: "s", description: "From a message stored to its frame queued for this gateway's sockets", advice: LatencyBuckets);
+            "orleanschat.fanout.duration", unit: "s", description: "From a message's timestamp, set as its storage write begins, to its frame queued for this gateway's sockets", advice: LatencyBuckets);
+        _streamDelay = meter.CreateHistogram(
+            "orleanschat.relay.stream_delay", unit: "s", description: "From a message's timestamp, set as its storage write begins, to its event reaching this gateway's relay of the group's stream", advice: LatencyBuckets);
     }
 
     public void RateLimited(LimitKind limit) =>
@@ -91,6 +94,13 @@ internal sealed class GatewayMetrics
             _fanoutDuration.Record(Math.Max(0, latency.TotalSeconds));
         }
     }
+
+    /// <summary>
+    /// A stored-messages event came off a group's stream this long after its messages' timestamp: the storage
+    /// write and the stream's share of <see cref="Delivered"/>'s latency, the rest being the relay's queue and the
+    /// copies to sockets.
+    /// </summary>
+    public void StreamDelivered(TimeSpan sinceStored) => _streamDelay.Record(Math.Max(0, sinceStored.TotalSeconds));
 
     /// <summary>Messages a socket that joined late was sent from history before going live.</summary>
     public void CaughtUp(long messages)

@@ -12,7 +12,7 @@ public sealed class OverloadOptions
     /// How late the group's messages may reach this gateway's sockets: from stored to queued for them, as the
     /// least late of those the group's relay forwarded within <see cref="LagWindow"/>.
     /// </summary>
-    public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long work may wait for a thread here: socket writes and grain turns all queue there when the CPU is short.</summary>
     public TimeSpan MaxThreadPoolDelay { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -21,7 +21,7 @@ public sealed class OverloadOptions
     /// How long every forwarded message must have been late before publishes are refused: long enough that a
     /// burst or a GC pause passes, short enough that a queue which does not drain is caught before it is long.
     /// </summary>
-    public TimeSpan LagWindow { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan LagWindow { get; set; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>How often the thread pool's delay is measured.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);

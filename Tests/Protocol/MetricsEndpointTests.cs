@@ -48,6 +48,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, Moved("orleanschat_requests_rate_limited_total", "orleanschat_limit=\"typing\""));
         Assert.Equal(3, Moved("orleanschat_publish_duration_seconds_count"));
         Assert.Equal(3, Moved("orleanschat_fanout_duration_seconds_count"));
+        Assert.Equal(3, Moved("orleanschat_relay_stream_delay_seconds_count"));
         Assert.True(after.Has("orleanschat_threadpool_queue_delay_seconds"), "the thread pool's delay, which overload refusals follow, is exported");
         Assert.True(after.Has("orleans_catalog_activations"), "Orleans' own meters are exported");
         Assert.True(after.Has("dotnet_gc_collections_total"), "the runtime's meters are exported");

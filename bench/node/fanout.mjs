@@ -23,6 +23,9 @@ const settlingMs = 2000;
 const MESSAGE_TYPE = Buffer.from('{"type":"message"');
 const SEQ_FIELD = Buffer.from('"seq":');
 const TEXT_FIELD = Buffer.from('"text":"');
+const TS_FIELD = Buffer.from('"ts":"');
+// One message in this many has its time since stored (its ts) measured: parsing a date costs more than the rest of a frame.
+const STORED_SAMPLE = 16;
 
 /** The decimal number (digits and one point) at the offset of a buffer. */
 function numberAfter(buffer, offset) {
@@ -76,7 +79,7 @@ class Histogram {
 
 const statistics = {
   published: 0, acked: 0, errors: {}, delivered: 0, gaps: 0, duplicates: 0, outOfOrder: 0, closedByServer: 0,
-  delivery: new Histogram(), settling: new Histogram(), settled: new Histogram(), ack: new Histogram(),
+  delivery: new Histogram(), settling: new Histogram(), settled: new Histogram(), ack: new Histogram(), sinceStored: new Histogram(),
   measuring: false, loweredAt: 0,
 };
 
@@ -130,7 +133,7 @@ class LoadSocket {
     // frame (both servers write "type" first and "seq" before "text").
     if (data.indexOf(MESSAGE_TYPE) === 0) {
       const seq = numberAfter(data, data.indexOf(SEQ_FIELD) + SEQ_FIELD.length);
-      this.track(seq, numberAfter(data, data.indexOf(TEXT_FIELD) + TEXT_FIELD.length));
+      this.track(seq, numberAfter(data, data.indexOf(TEXT_FIELD) + TEXT_FIELD.length), data);
       return;
     }
     const frame = JSON.parse(data);
@@ -153,7 +156,7 @@ class LoadSocket {
     }
   }
 
-  track(seq, sentAt) {
+  track(seq, sentAt, data) {
     if (seq <= this.startSeq) {
       return;
     }
@@ -171,6 +174,9 @@ class LoadSocket {
       const latency = performance.now() - sentAt;
       if (statistics.loweredAt === 0 || sentAt < statistics.loweredAt) {
         statistics.delivery.record(latency);
+        if (seq % STORED_SAMPLE === 0) {
+          statistics.sinceStored.record(sinceStored(data));
+        }
       } else {
         (sentAt - statistics.loweredAt < settlingMs ? statistics.settling : statistics.settled).record(latency);
       }
@@ -181,6 +187,16 @@ class LoadSocket {
     this.closedByUs = true;
     this.ws.close(1000);
   }
+}
+
+/**
+ * Wall-clock milliseconds from the message's ts (the server's clock as its storage write began, to the
+ * millisecond) to now: server and generator share this machine's clock, so the time a message spent before
+ * it was stored and after it can be told apart.
+ */
+function sinceStored(frame) {
+  const at = frame.indexOf(TS_FIELD) + TS_FIELD.length;
+  return performance.timeOrigin + performance.now() - Date.parse(frame.toString('latin1', at, at + 24));
 }
 
 /** Open-loop publishing for one socket: message n of a phase goes at phase start + (n + offset) intervals. */
@@ -301,6 +317,8 @@ async function main() {
       settledAfterSeconds: settlingMs / 1000,
     },
     ackLatencyMs: { p50: statistics.ack.percentile(0.5), p99: statistics.ack.percentile(0.99) },
+    // Sampled 1 in STORED_SAMPLE; with deliveryLatencyMs it splits a message's time at its ts (see sinceStored).
+    storedToReceivedMs: statistics.sinceStored.summary(),
     loadToolCpuSecondsWhileMeasuring: round((ownCpu.user + ownCpu.system) / 1e6, 1),
     connectErrors,
     connectSeconds: round(connectSeconds, 2),
@@ -405,6 +423,7 @@ async function runtimeCounters() {
       return null;
     }
     return {
+      stages: Object.fromEntries(Object.entries(SERVER_STAGES).map(([stage, name]) => [stage, histogramOf(series, name)])),
       allocated: sum('dotnet_gc_heap_total_allocated_bytes_total'),
       collections: ['"gen0"', '"gen1"', '"gen2"'].map((generation) => sum('dotnet_gc_collections_total', generation)),
       pauseSeconds: sum('dotnet_gc_pause_time_seconds_total'),
@@ -413,6 +432,53 @@ async function runtimeCounters() {
   } catch {
     return null;
   }
+}
+
+/** The server's latency histograms that split a message's way into stages, by the Prometheus name of each. */
+const SERVER_STAGES = {
+  readToAck: 'orleanschat_publish_duration_seconds',
+  storageWrite: 'orleans_storage_write_latency_milliseconds',
+  storedToRelay: 'orleanschat_relay_stream_delay_seconds',
+  storedToQueued: 'orleanschat_fanout_duration_seconds',
+};
+
+/** One histogram's sum, count and cumulative bucket counts (by upper bound, in ms), summed over its label sets. */
+function histogramOf(series, name) {
+  const toMs = name.endsWith('_seconds') ? 1000 : 1;
+  const buckets = new Map();
+  for (const s of series.filter((s) => s.name === `${name}_bucket`)) {
+    const bound = /le="([^"]+)"/.exec(s.labels)?.[1];
+    const ms = bound === '+Inf' ? Infinity : Number(bound) * toMs;
+    buckets.set(ms, (buckets.get(ms) ?? 0) + s.value);
+  }
+  const total = (suffix) => series.filter((s) => s.name === `${name}${suffix}`).reduce((sum, s) => sum + s.value, 0);
+  return { sumMs: total('_sum') * toMs, count: total('_count'), buckets };
+}
+
+/**
+ * Mean and p99 of what a histogram recorded between two scrapes; the p99 is interpolated within its bucket,
+ * as Prometheus's histogram_quantile does, so it is only as fine as the bucket bounds.
+ */
+function stageBetween(before, after) {
+  const count = after.count - before.count;
+  if (count <= 0) {
+    return null;
+  }
+  const bounds = [...after.buckets.keys()].sort((a, b) => a - b);
+  const rank = 0.99 * count;
+  let lower = 0;
+  let seenBelow = 0;
+  let p99 = null;
+  for (const bound of bounds) {
+    const seen = after.buckets.get(bound) - (before.buckets.get(bound) ?? 0);
+    if (seen >= rank) {
+      p99 = bound === Infinity ? lower : lower + (bound - lower) * ((rank - seenBelow) / Math.max(1, seen - seenBelow));
+      break;
+    }
+    lower = bound;
+    seenBelow = seen;
+  }
+  return { count, meanMs: round((after.sumMs - before.sumMs) / count, 2), p99Ms: p99 === null ? null : round(p99, 1) };
 }
 
 async function sampleQueueLength(durationMs) {
@@ -433,6 +499,7 @@ function runtime(before, after, deliveries, queueLengths) {
     return null;
   }
   return {
+    stages: Object.fromEntries(Object.keys(SERVER_STAGES).map((stage) => [stage, stageBetween(before.stages[stage], after.stages[stage])])),
     allocatedBytesPerDelivery: deliveries === 0 ? 0 : round((after.allocated - before.allocated) / deliveries, 1),
     gcCollections: { gen0: after.collections[0] - before.collections[0], gen1: after.collections[1] - before.collections[1], gen2: after.collections[2] - before.collections[2] },
     gcPauseMs: round((after.pauseSeconds - before.pauseSeconds) * 1000, 1),
