@@ -270,7 +270,7 @@ internal sealed class GroupRelay
         _lastForwarded = message.Seq;
         var sockets = _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
         var now = DateTime.UtcNow;
-        Lag.Forwarded(message.Ts, now);
+        Lag.Forwarded(message.Seq, message.Ts, now);
         _metrics.Delivered(sockets, live ? now - message.Ts : null);
     }
 }

@@ -6,7 +6,7 @@ namespace OrleansChat.Gateway.Overload;
 
 /// <summary>
 /// Refuses a publish at once, before it is stored, while this gateway cannot deliver in time: its work waits
-/// too long for a thread, or the group's messages reach its sockets too late. Queueing it instead would only
+/// too long for a thread, or the group's messages reach its sockets too late (or have not reached them yet). Queueing it instead would only
 /// make every later message later still; refused, the client retries after the hint and nothing is lost.
 /// </summary>
 /// <remarks>
@@ -34,5 +34,14 @@ internal sealed class OverloadGuard(FollowTable follows, ThreadPoolDelayProbe th
         var retryAfter = TimeSpan.FromMilliseconds(Math.Ceiling(
             Math.Clamp(Math.Max(waitForThread.TotalMilliseconds, lag.TotalMilliseconds), _options.MinRetryAfter.TotalMilliseconds, _options.MaxRetryAfter.TotalMilliseconds)));
         throw new ChatException(ChatErrorCode.Overloaded, $"the server is overloaded; retry in {retryAfter.TotalMilliseconds:0} ms") { RetryAfter = retryAfter };
+    }
+
+    /// <summary>A publish was stored as <paramref name="seq"/>: until it comes back off the stream, its wait counts as lag.</summary>
+    public void Acknowledged(string group, long seq)
+    {
+        if (_options.Enabled)
+        {
+            follows.LagOf(group)?.Acknowledged(seq, DateTime.UtcNow);
+        }
     }
 }

@@ -10,7 +10,8 @@ public sealed class OverloadOptions
 
     /// <summary>
     /// How late the group's messages may reach this gateway's sockets: from stored to queued for them, as the
-    /// least late of those the group's relay forwarded within <see cref="LagWindow"/>.
+    /// least late of those the group's relay forwarded within <see cref="LagWindow"/>, or how long a message
+    /// acknowledged here has been waiting to come back off the stream, whichever is larger.
     /// </summary>
     public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(50);
 

@@ -134,6 +134,7 @@ internal sealed class RequestHandler(
     {
         overload.EnsureRoomToPublish(request.Group);
         var receipt = await grains.GetGrain<IGroupGrain>(request.Group).Publish(user.UserId, request.Text, request.ClientMsgId);
+        overload.Acknowledged(request.Group, receipt.Seq);
         return Replies.Published(request.Id, request.Group, receipt);
     }
 
