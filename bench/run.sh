@@ -11,7 +11,8 @@
 #   yardstick-node  the same load against the single-threaded in-memory Node.js chat server of bench/node/
 #   large-group   5,000 sockets in one group, 20 messages/s
 #   idle          10,000 idle authenticated sockets, each in one group: 1,000 users x 10 sockets in 100 groups,
-#                 or SOCKETS_PER_USER sockets per user (4 gives the 2,500 users x 4 of Performance 2's target)
+#                 or SOCKETS_PER_USER sockets per user (4 gives the 2,500 users x 4 of Performance 2's target);
+#                 the gateway logs at its default level (Information, or IDLE_LOG_LEVEL) here, the others at Warning
 #   soak          50 users connecting, chatting, joining, leaving and dropping at random for SOAK_SECONDS
 #                 (default 180), SOAK_ROUNDS times (default 2) against one server with Redis storage; reports
 #                 leaked sockets and subscriptions, live heap before, after the first round and after the
@@ -215,7 +216,8 @@ run_once() {
       fanout "$url" --sockets 5000 --groups 1 --rate 20 --connect-rate 2000 --server-pid "$server_pid"
       stop_server ;;
     idle)
-      start_gateway
+      # Default logging, as a deployment runs (IDLE_LOG_LEVEL to compare): the last value given for a key wins.
+      start_gateway --Logging:LogLevel:Default="${IDLE_LOG_LEVEL:-Information}"
       "${load_tool[@]}" connections --url "$url" --sockets 10000 --groups 100 --sockets-per-user "${SOCKETS_PER_USER:-10}" \
         --connect-rate 2500 --hold 5 --server-pid "$server_pid" 2>"$work/load.log"
       stop_server ;;

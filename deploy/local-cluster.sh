@@ -40,6 +40,17 @@ wait_ready() { # url
   return 1
 }
 
+wait_redis() { # port: a missing or failing redis-server must fail the start, not hang it
+  for _ in $(seq 1 100); do
+    if redis-cli -p "$1" ping >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "redis-server on port $1 did not answer; see $state/redis.log" >&2
+  return 1
+}
+
 silo_dll="$root/Silo/bin/$configuration/net10.0/OrleansChat.Silo.dll"
 gateway_dll="$root/Gateway/bin/$configuration/net10.0/OrleansChat.Gateway.dll"
 
@@ -84,7 +95,7 @@ start() {
   cluster_id="local-$(date +%s)"
   start_process redis redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state/redis" \
     --appendonly yes --appendfsync always --save ""
-  until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+  wait_redis "$redis_port"
 
   cluster_environment "$redis_port" "$cluster_id"
   for silo in silo1 silo2; do
