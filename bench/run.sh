@@ -49,6 +49,12 @@ if [[ -n ${PIN:-} ]]; then
   server_pin=(taskset -c "${SERVER_CPUS:-0}")
   load_pin=(taskset -c "${LOAD_CPUS:-1}")
 fi
+# Warning keeps the console quiet under load; the idle scenario measures memory as a deployment runs, at the
+# gateway's default level (IDLE_LOG_LEVEL to compare).
+log_level=Warning
+if [[ $scenario == idle ]]; then
+  log_level=${IDLE_LOG_LEVEL:-Information}
+fi
 load_tool_dll="$root/LoadTest/bin/$bin/OrleansChat.LoadTest.dll"
 load_tool=("${load_pin[@]}" dotnet "$load_tool_dll")
 work=$(mktemp -d)
@@ -75,7 +81,7 @@ start_gateway() { # extra gateway arguments...
   url="http://127.0.0.1:$port"
   # shellcheck disable=SC2086
   env ${SERVER_ENV:-} ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} "${server_pin[@]}" dotnet "$root/Gateway/bin/$bin/OrleansChat.Gateway.dll" --urls "$url" --contentRoot "$root/Gateway" \
-    --Orleans:Endpoints:SiloPort="$(free_port)" --Logging:LogLevel:Default=Warning \
+    --Orleans:Endpoints:SiloPort="$(free_port)" --Logging:LogLevel:Default="$log_level" \
     --Limits:Enabled=false "$@" >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_for "$url/readyz"
@@ -216,8 +222,7 @@ run_once() {
       fanout "$url" --sockets 5000 --groups 1 --rate 20 --connect-rate 2000 --server-pid "$server_pid"
       stop_server ;;
     idle)
-      # Default logging, as a deployment runs (IDLE_LOG_LEVEL to compare): the last value given for a key wins.
-      start_gateway --Logging:LogLevel:Default="${IDLE_LOG_LEVEL:-Information}"
+      start_gateway
       "${load_tool[@]}" connections --url "$url" --sockets 10000 --groups 100 --sockets-per-user "${SOCKETS_PER_USER:-10}" \
         --connect-rate 2500 --hold 5 --server-pid "$server_pid" 2>"$work/load.log"
       stop_server ;;

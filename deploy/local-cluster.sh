@@ -29,26 +29,26 @@ start_process() { # name, then the command; environment comes from the caller
   echo $! >"$state/$name.pid"
 }
 
-wait_ready() { # url
-  for _ in $(seq 1 120); do
-    if curl -fsS "$1/readyz" >/dev/null 2>&1; then
+wait_until() { # tries, seconds between tries, what failed (for the message), then the check command
+  local tries=$1 pause=$2 failure=$3
+  shift 3
+  for _ in $(seq 1 "$tries"); do
+    if "$@" >/dev/null 2>&1; then
       return 0
     fi
-    sleep 0.5
+    sleep "$pause"
   done
-  echo "gateway $1 did not become ready; see $state/*.log" >&2
+  echo "$failure" >&2
   return 1
 }
 
-wait_redis() { # port: a missing or failing redis-server must fail the start, not hang it
-  for _ in $(seq 1 100); do
-    if redis-cli -p "$1" ping >/dev/null 2>&1; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "redis-server on port $1 did not answer; see $state/redis.log" >&2
-  return 1
+wait_ready() { # url
+  wait_until 120 0.5 "gateway $1 did not become ready; see $state/*.log" curl -fsS "$1/readyz"
+}
+
+# A missing or failing redis-server must fail the start, not hang it.
+wait_redis() { # port
+  wait_until 100 0.1 "redis-server on port $1 did not answer; see $state/redis.log" redis-cli -p "$1" ping
 }
 
 silo_dll="$root/Silo/bin/$configuration/net10.0/OrleansChat.Silo.dll"
@@ -71,16 +71,8 @@ start_silo() { # name: its HTTP address (health, metrics) is kept in $state/NAME
 }
 
 wait_silo() { # name: a silo opens its client gateway port once it has joined the cluster
-  local port
-  port=$(cat "$state/$1.gateway-port")
-  for _ in $(seq 1 120); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "silo $1 did not join the cluster; see $state/$1.log" >&2
-  return 1
+  wait_until 120 0.5 "silo $1 did not join the cluster; see $state/$1.log" \
+    bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$(cat "$state/$1.gateway-port")"
 }
 
 start() {

@@ -132,9 +132,11 @@ internal sealed class RequestHandler(
 
     private async Task<byte[]> PublishAsync(UserIdentity user, PublishRequest request)
     {
-        overload.EnsureRoomToPublish(request.Group);
+        var deliveryLag = overload.EnsureRoomToPublish(request.Group);
         var receipt = await grains.GetGrain<IGroupGrain>(request.Group).Publish(user.UserId, request.Text, request.ClientMsgId);
-        overload.Acknowledged(request.Group, receipt.Seq);
+
+        // Until the message comes back off the stream, its wait counts as the group's delivery lag.
+        deliveryLag?.Acknowledged(receipt.Seq, DateTime.UtcNow);
         return Replies.Published(request.Id, request.Group, receipt);
     }
 
