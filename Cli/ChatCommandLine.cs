@@ -37,12 +37,15 @@ internal static class ChatCommandLine
         Recursive = true,
     };
 
+    /// <summary>No response files: a word starting with '@' names a direct conversation (<see cref="ChatTarget"/>).</summary>
+    public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
+
     public static RootCommand Build()
     {
         var root = new RootCommand("Command-line client for OrleansChat");
         root.Options.Add(UrlOption);
         root.Options.Add(JsonOption);
-        foreach (var command in AccountCommands.Build().Concat(GroupCommands.Build()).Concat(MessageCommands.Build()).Concat(LiveCommands.Build()))
+        foreach (var command in AccountCommands.Build().Concat(GroupCommands.Build()).Concat(MessageCommands.Build()).Concat(DirectCommands.Build()).Concat(LiveCommands.Build()))
         {
             root.Subcommands.Add(command);
         }

@@ -18,11 +18,19 @@ internal sealed class Output(bool json)
             return;
         }
 
-        var time = message.Ts.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-        var (from, text) = (TerminalText.Escape(message.From), TerminalText.Escape(message.Text));
-        Human(
-            $"#{message.Seq} {time} {from}: {text}",
-            $"[grey]#{message.Seq} {time}[/] [bold]{from}[/]: {text}");
+        StoredMessage(message.Seq, message.Ts, message.From, message.Text);
+    }
+
+    /// <summary>A direct message, printed as a group's is; as JSON it carries the other user in <c>with</c>.</summary>
+    public void Direct(DirectReceived message)
+    {
+        if (json)
+        {
+            Line(new { type = "direct", with = message.With, seq = message.Seq, from = message.From, text = message.Text, ts = WireTime(message.Ts), clientMsgId = message.ClientMsgId });
+            return;
+        }
+
+        StoredMessage(message.Seq, message.Ts, message.From, message.Text);
     }
 
     public void Event(ChatEvent chatEvent)
@@ -31,6 +39,9 @@ internal sealed class Output(bool json)
         {
             case MessageReceived message:
                 Message(message);
+                break;
+            case DirectReceived direct:
+                Direct(direct);
                 break;
             case PresenceChanged presence when json:
                 Line(new { type = "presence", group = presence.Group, user = presence.User, status = presence.Status });
@@ -79,6 +90,13 @@ internal sealed class Output(bool json)
         }
     }
 
+    private static void StoredMessage(long seq, DateTimeOffset ts, string from, string text)
+    {
+        var time = ts.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        (from, text) = (TerminalText.Escape(from), TerminalText.Escape(text));
+        Human($"#{seq} {time} {from}: {text}", $"[grey]#{seq} {time}[/] [bold]{from}[/]: {text}");
+    }
+
     /// <summary>
     /// Colour for a terminal; the plain line when piped, where Spectre would also wrap long lines at its
     /// assumed width.
@@ -94,6 +112,9 @@ internal sealed class Output(bool json)
             AnsiConsole.MarkupLineInterpolated(CultureInfo.CurrentCulture, markup);
         }
     }
+
+    /// <summary>", N unread" for a list entry, or nothing when all is read.</summary>
+    public static string UnreadNote(long unread) => unread > 0 ? $", {unread} unread" : "";
 
     /// <summary>Progress and connection notes go to stderr, so stdout stays only results.</summary>
     public static void Status(string text) => Console.Error.WriteLine(text);

@@ -1,3 +1,3 @@
 using OrleansChat.Cli;
 
-return await ChatCommandLine.Build().Parse(args).InvokeAsync();
+return await ChatCommandLine.Build().Parse(args, ChatCommandLine.Parsing).InvokeAsync();

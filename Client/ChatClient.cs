@@ -8,20 +8,23 @@ namespace OrleansChat.Client;
 /// The OrleansChat protocol as typed calls and events. Requests throw a <see cref="ChatErrorException"/>
 /// subclass for each error code. When the connection drops, the client reconnects with backoff,
 /// re-authenticates with its token and reports the messages it missed (from history) before live ones,
-/// so <see cref="Events"/> carries every seq of every group once, in order.
+/// so <see cref="Events"/> carries every seq of every group and direct conversation once, in order. It speaks
+/// protocol revision 2, so direct messages are followed as groups are.
 /// </summary>
 public sealed class ChatClient : IAsyncDisposable
 {
     private const int CatchUpPage = 200;
+    private const int ProtocolRevision = 2;
 
     private readonly Uri _server;
     private readonly ChatClientOptions _options;
     private readonly Channel<ChatEvent> _events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleWriter = true });
-    private readonly GroupCursors _cursors = new();
+    private readonly ConversationCursors _cursors = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly Task _pump;
     private volatile ChatSocket _socket;
     private string? _token;
+    private bool _directMessages;
 
     private ChatClient(Uri server, ChatClientOptions options, ChatSocket socket)
     {
@@ -51,17 +54,17 @@ public sealed class ChatClient : IAsyncDisposable
 
     public async Task<LoginResult> LoginAsync(string username, string password, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync(new { type = "login", username, password }, cancellationToken);
+        var reply = await RequestAsync(new { type = "login", username, password, protocol = ProtocolRevision }, cancellationToken);
         var login = new LoginResult(Frames.Str(reply, "token"), Frames.Str(reply, "userId"), Frames.Str(reply, "username"), Frames.Time(reply, "expiresAt"));
-        await StartSessionAsync(login.Token, new Account(login.UserId, login.Username), cancellationToken);
+        await StartSessionAsync(login.Token, new Account(login.UserId, login.Username), Frames.SpeaksRevision(reply, ProtocolRevision), cancellationToken);
         return login;
     }
 
     public async Task<Account> AuthenticateAsync(string token, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync(new { type = "auth", token }, cancellationToken);
+        var reply = await RequestAsync(new { type = "auth", token, protocol = ProtocolRevision }, cancellationToken);
         var account = new Account(Frames.Str(reply, "userId"), Frames.Str(reply, "username"));
-        await StartSessionAsync(token, account, cancellationToken);
+        await StartSessionAsync(token, account, Frames.SpeaksRevision(reply, ProtocolRevision), cancellationToken);
         return account;
     }
 
@@ -107,20 +110,64 @@ public sealed class ChatClient : IAsyncDisposable
         _cursors.Forget(group);
     }
 
+    /// <summary>Publishes a message, sent again while the server refuses it as overloaded (see <see cref="ChatClientOptions.RetryOverloadedFor"/>).</summary>
+    public async Task<PublishResult> PublishAsync(string group, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await RetryingOverloadedAsync(new { type = "publish", group, text, clientMsgId }, cancellationToken);
+        return new PublishResult(group, reply.GetProperty("seq").GetInt64(), Frames.Time(reply, "ts"));
+    }
+
+    /// <summary>Sends a direct message to another user, retried on overloaded as <see cref="PublishAsync"/> is.</summary>
+    public async Task<DirectResult> DirectAsync(string to, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await RetryingOverloadedAsync(new { type = "direct", to, text, clientMsgId }, cancellationToken);
+        var result = new DirectResult(Frames.Str(reply, "with"), reply.GetProperty("seq").GetInt64(), Frames.Time(reply, "ts"));
+        _cursors.Follow(ConversationCursors.DirectKey(result.With), result.Seq - 1);
+        return result;
+    }
+
+    public async Task<DirectHistoryPage> DirectHistoryAsync(string with, long? after = null, long? before = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(new { type = "history", with, after, before, limit }, cancellationToken);
+        var messages = reply.GetProperty("messages").EnumerateArray().Select(Frames.Direct).ToList();
+        return new DirectHistoryPage(Frames.Str(reply, "with"), messages, reply.GetProperty("more").GetBoolean());
+    }
+
+    public async Task<IReadOnlyList<ConversationInfo>> ConversationsAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(new { type = "conversations" }, cancellationToken);
+        return reply.GetProperty("conversations").EnumerateArray()
+            .Select(entry => new ConversationInfo(
+                Frames.Str(entry, "with"), entry.GetProperty("lastSeq").GetInt64(), entry.GetProperty("blocked").GetBoolean(),
+                Frames.OptionalLong(entry, "readSeq"), Frames.OptionalLong(entry, "unread")))
+            .ToList();
+    }
+
+    /// <summary>Marks a group read up to a seq (a marker never moves back); returns the marker as it now is.</summary>
+    public async Task<long> MarkReadAsync(string group, long seq, CancellationToken cancellationToken = default) =>
+        (await RequestAsync(new { type = "read", group, seq }, cancellationToken)).GetProperty("seq").GetInt64();
+
+    /// <summary>Marks the direct conversation with a user read up to a seq; returns the marker as it now is.</summary>
+    public async Task<long> MarkDirectReadAsync(string with, long seq, CancellationToken cancellationToken = default) =>
+        (await RequestAsync(new { type = "read", with, seq }, cancellationToken)).GetProperty("seq").GetInt64();
+
+    /// <summary>Stops (or, with <paramref name="blocked"/> false, allows again) direct messages between this user and another; returns the other's registered name.</summary>
+    public async Task<string> BlockAsync(string user, bool blocked = true, CancellationToken cancellationToken = default) =>
+        Frames.Str(await RequestAsync(new { type = blocked ? "block" : "unblock", user }, cancellationToken), "user");
+
     /// <summary>
-    /// Publishes a message. A refusal as overloaded stored nothing, so it is sent again after the server's
-    /// hint until <see cref="ChatClientOptions.RetryOverloadedFor"/> has passed; then the
+    /// Sends a publish or direct message. A refusal as overloaded stored nothing, so it is sent again after the
+    /// server's hint until <see cref="ChatClientOptions.RetryOverloadedFor"/> has passed; then the
     /// <see cref="ChatOverloadedException"/> is thrown.
     /// </summary>
-    public async Task<PublishResult> PublishAsync(string group, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    private async Task<JsonElement> RetryingOverloadedAsync(object request, CancellationToken cancellationToken)
     {
         var retrying = Stopwatch.StartNew();
         for (var refusals = 0; ; refusals++)
         {
             try
             {
-                var reply = await RequestAsync(new { type = "publish", group, text, clientMsgId }, cancellationToken);
-                return new PublishResult(group, reply.GetProperty("seq").GetInt64(), Frames.Time(reply, "ts"));
+                return await RequestAsync(request, cancellationToken);
             }
             catch (ChatOverloadedException overloaded) when (OverloadRetryWait(overloaded, refusals) is var wait && retrying.Elapsed + wait < _options.RetryOverloadedFor)
             {
@@ -144,7 +191,7 @@ public sealed class ChatClient : IAsyncDisposable
     {
         var reply = await RequestAsync(new { type = "groups" }, cancellationToken);
         return reply.GetProperty("groups").EnumerateArray()
-            .Select(group => new GroupInfo(Frames.Str(group, "group"), group.GetProperty("lastSeq").GetInt64()))
+            .Select(group => new GroupInfo(Frames.Str(group, "group"), group.GetProperty("lastSeq").GetInt64(), Frames.OptionalLong(group, "readSeq"), Frames.OptionalLong(group, "unread")))
             .ToList();
     }
 
@@ -180,13 +227,20 @@ public sealed class ChatClient : IAsyncDisposable
     private async Task<JsonElement> RequestAsync(object request, CancellationToken cancellationToken) =>
         Frames.EnsureOk(await _socket.RequestAsync(request, cancellationToken));
 
-    private async Task StartSessionAsync(string token, Account account, CancellationToken cancellationToken)
+    /// <remarks>A server that does not confirm the revision with direct messages has none to follow.</remarks>
+    private async Task StartSessionAsync(string token, Account account, bool directMessages, CancellationToken cancellationToken)
     {
         _token = token;
         User = account;
+        _directMessages = directMessages;
         foreach (var group in await GroupsAsync(cancellationToken))
         {
             _cursors.Follow(group.Group, group.LastSeq);
+        }
+
+        foreach (var conversation in directMessages ? await ConversationsAsync(cancellationToken) : [])
+        {
+            _cursors.Follow(ConversationCursors.DirectKey(conversation.With), conversation.LastSeq);
         }
     }
 
@@ -231,7 +285,13 @@ public sealed class ChatClient : IAsyncDisposable
 
     private async Task ReportAsync(ChatEvent chatEvent)
     {
-        if (chatEvent is not MessageReceived message)
+        var (key, seq) = chatEvent switch
+        {
+            MessageReceived message => (message.Group, message.Seq),
+            DirectReceived direct => (ConversationCursors.DirectKey(direct.With), direct.Seq),
+            _ => (null, 0),
+        };
+        if (key is null)
         {
             _events.Writer.TryWrite(chatEvent);
             return;
@@ -239,11 +299,11 @@ public sealed class ChatClient : IAsyncDisposable
 
         // A gap means the server's live delivery missed something: fill it from history first. If that
         // fails the message is held back too; the next message or the reconnect's catch-up brings both.
-        if (message.Seq > _cursors.ReportedThrough(message.Group) + 1)
+        if (seq > _cursors.ReportedThrough(key) + 1)
         {
             try
             {
-                await CatchUpAsync(message.Group, message.Seq - 1);
+                await CatchUpAsync(key, seq - 1);
             }
             catch (Exception ex) when (ex is ChatDisconnectedException or TimeoutException or ChatUnavailableException)
             {
@@ -251,9 +311,9 @@ public sealed class ChatClient : IAsyncDisposable
             }
         }
 
-        if (_cursors.TryAdvance(message.Group, message.Seq))
+        if (_cursors.TryAdvance(key, seq))
         {
-            _events.Writer.TryWrite(message);
+            _events.Writer.TryWrite(chatEvent);
         }
     }
 
@@ -267,12 +327,19 @@ public sealed class ChatClient : IAsyncDisposable
             try
             {
                 var socket = await ChatSocket.ConnectAsync(_server, _options.RequestTimeout, _disposing.Token);
-                Frames.EnsureOk(await socket.RequestAsync(new { type = "auth", token = _token }, _disposing.Token));
+                Frames.EnsureOk(await socket.RequestAsync(new { type = "auth", token = _token, protocol = ProtocolRevision }, _disposing.Token));
                 _socket = socket;
-                var missed = 0;
-                foreach (var group in _cursors.Groups)
+
+                // Conversations another user started while this client was away are caught up from their start.
+                foreach (var conversation in _directMessages ? await ConversationsAsync(_disposing.Token) : [])
                 {
-                    missed += await CatchUpAsync(group, through: null);
+                    _cursors.Follow(ConversationCursors.DirectKey(conversation.With), baseline: 0);
+                }
+
+                var missed = 0;
+                foreach (var key in _cursors.Keys)
+                {
+                    missed += await CatchUpAsync(key, through: null);
                 }
 
                 return missed;
@@ -284,30 +351,45 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reports the group's messages after the last one reported, up to <paramref name="through"/> (or all).</summary>
-    private async Task<int> CatchUpAsync(string group, long? through)
+    /// <summary>
+    /// Reports a conversation's messages after the last one reported, up to <paramref name="through"/> (or all);
+    /// <paramref name="key"/> is a group's name or a <see cref="ConversationCursors.DirectKey"/>.
+    /// </summary>
+    private async Task<int> CatchUpAsync(string key, long? through)
     {
         var reported = 0;
         while (true)
         {
-            var after = _cursors.ReportedThrough(group);
+            var after = _cursors.ReportedThrough(key);
             var before = through + 1;
             if (after >= before - 1)
             {
                 return reported;
             }
 
-            var page = await HistoryAsync(group, after: after, before: before, limit: CatchUpPage, _disposing.Token);
-            foreach (var message in page.Messages.Where(message => _cursors.TryAdvance(group, message.Seq)))
+            var (messages, more) = await HistoryPageAsync(key, after, before);
+            foreach (var (message, _) in messages.Where(entry => _cursors.TryAdvance(key, entry.Seq)))
             {
                 _events.Writer.TryWrite(message);
                 reported++;
             }
 
-            if (!page.More || page.Messages.Count == 0)
+            if (!more || messages.Count == 0)
             {
                 return reported;
             }
         }
+    }
+
+    private async Task<(IReadOnlyList<(ChatEvent Message, long Seq)> Messages, bool More)> HistoryPageAsync(string key, long after, long? before)
+    {
+        if (ConversationCursors.DirectWith(key) is { } with)
+        {
+            var direct = await DirectHistoryAsync(with, after, before, CatchUpPage, _disposing.Token);
+            return ([.. direct.Messages.Select(message => ((ChatEvent)message, message.Seq))], direct.More);
+        }
+
+        var page = await HistoryAsync(key, after, before, CatchUpPage, _disposing.Token);
+        return ([.. page.Messages.Select(message => ((ChatEvent)message, message.Seq))], page.More);
     }
 }

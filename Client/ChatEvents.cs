@@ -11,8 +11,17 @@ public sealed record PresenceChanged(string Group, string User, string Status) :
 
 public sealed record UserTyping(string Group, string User) : ChatEvent;
 
+/// <summary>The user marked a group (<see cref="Group"/>) or direct conversation (<see cref="With"/>) read up to <see cref="Seq"/>, on any connection.</summary>
+public sealed record ReadMarked(string? Group, string? With, long Seq) : ChatEvent;
+
 /// <summary>The connection dropped; the client is reconnecting (when enabled).</summary>
 public sealed record ConnectionLost(string Reason) : ChatEvent;
 
 /// <summary>Connected and authenticated again, with every missed message already reported.</summary>
 public sealed record Reconnected(int MissedMessages) : ChatEvent;
+
+/// <summary>
+/// A direct message, live or caught up; <see cref="With"/> is the other user of the conversation (for a message
+/// this user sent, the recipient). Each seq of a conversation is reported once, in order.
+/// </summary>
+public sealed record DirectReceived(string With, long Seq, string From, string Text, DateTimeOffset Ts, string? ClientMsgId) : ChatEvent;

@@ -28,6 +28,8 @@ internal static class Frames
     public static ChatEvent? Event(JsonElement frame) => Type(frame) switch
     {
         "message" => Message(frame),
+        "direct" => Direct(frame),
+        "read" => new ReadMarked(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64()),
         "presence" => new PresenceChanged(Str(frame, "group"), Str(frame, "user"), Str(frame, "status")),
         "typing" => new UserTyping(Str(frame, "group"), Str(frame, "user")),
         _ => null,
@@ -39,14 +41,33 @@ internal static class Frames
         Str(frame, "from"),
         Str(frame, "text"),
         Time(frame, "ts"),
-        frame.TryGetProperty("clientMsgId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null);
+        OptionalStr(frame, "clientMsgId"));
+
+    public static DirectReceived Direct(JsonElement frame) => new(
+        Str(frame, "with"),
+        frame.GetProperty("seq").GetInt64(),
+        Str(frame, "from"),
+        Str(frame, "text"),
+        Time(frame, "ts"),
+        OptionalStr(frame, "clientMsgId"));
+
+    /// <summary>A whole-number field that servers before it existed leave out: 0 then.</summary>
+    public static long OptionalLong(JsonElement frame, string property) =>
+        frame.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 
     public static IReadOnlyList<Member> Members(JsonElement reply) =>
         reply.GetProperty("members").EnumerateArray()
             .Select(member => new Member(Str(member, "userId"), Str(member, "username"), member.GetProperty("online").GetBoolean()))
             .ToList();
 
+    /// <summary>Whether a login or auth ok confirms the protocol revision asked for.</summary>
+    public static bool SpeaksRevision(JsonElement reply, int revision) =>
+        reply.TryGetProperty("protocol", out var protocol) && protocol.ValueKind == JsonValueKind.Number && protocol.TryGetInt32(out var value) && value >= revision;
+
     public static string Str(JsonElement frame, string property) => frame.GetProperty(property).GetString()!;
+
+    private static string? OptionalStr(JsonElement frame, string property) =>
+        frame.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     public static DateTimeOffset Time(JsonElement frame, string property) =>
         DateTimeOffset.ParseExact(Str(frame, property), "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);

@@ -36,6 +36,7 @@ internal static class GatewayServices
         services.AddHostedService(provider => provider.GetRequiredService<ThreadPoolDelayProbe>());
         services.AddSingleton<OverloadGuard>();
         services.AddSingleton<AccountAttemptLimiter>();
+        services.AddSingleton<DirectMessageRequests>();
         services.AddSingleton<RequestHandler>();
         services.AddSingleton<SocketSignIn>();
         services.AddSingleton<OriginPolicy>();

@@ -7,7 +7,7 @@ internal static class Accounts
 {
     public const string Password = "load test password";
 
-    /// <summary>Tokens by user index; user u belongs to group u % groups.</summary>
+    /// <summary>Tokens by user index; user u belongs to group u % groups (to none with no groups).</summary>
     public static async Task<string[]> PrepareAsync(Uri server, string prefix, int users, int groups, CancellationToken cancellationToken)
     {
         var tokens = new string[users];
@@ -17,7 +17,10 @@ internal static class Accounts
             var name = UserName(prefix, user);
             await client.RegisterAsync(name, Password, ct);
             tokens[user] = (await client.LoginAsync(name, Password, ct)).Token;
-            await client.JoinAsync(GroupName(prefix, user % groups), ct);
+            if (groups > 0)
+            {
+                await client.JoinAsync(GroupName(prefix, user % groups), ct);
+            }
         });
         return tokens;
     }

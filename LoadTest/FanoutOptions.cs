@@ -13,4 +13,5 @@ internal sealed record FanoutOptions(
     int ConnectRate,
     int? ServerPid,
     double? LowerRate = null,
-    TimeSpan LowerDuration = default);
+    TimeSpan LowerDuration = default,
+    bool Direct = false);

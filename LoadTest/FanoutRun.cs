@@ -5,8 +5,9 @@ using OrleansChat.Client;
 namespace OrleansChat.LoadTest;
 
 /// <summary>
-/// Sockets in groups, publishers sending open-loop at a fixed rate with their send time in the text,
-/// and every socket checking its group's seqs. Prints one JSON object with what it measured.
+/// Sockets in groups (or, with <see cref="FanoutOptions.Direct"/>, users in pairs writing direct messages to
+/// each other: <see cref="DirectPairs"/>), publishers sending open-loop at a fixed rate with their send time in
+/// the text, and every socket checking its conversation's seqs. Prints one JSON object with what it measured.
 /// </summary>
 internal sealed class FanoutRun(FanoutOptions options)
 {
@@ -16,15 +17,17 @@ internal sealed class FanoutRun(FanoutOptions options)
     public async Task<object> RunAsync(CancellationToken cancellationToken)
     {
         var users = (options.Sockets + options.SocketsPerUser - 1) / options.SocketsPerUser;
-        Progress($"creating {users} users in {options.Groups} groups");
-        var tokens = await Accounts.PrepareAsync(options.Servers[0], _prefix, users, options.Groups, cancellationToken);
+        Progress(options.Direct ? $"creating {users} users in {users / 2} direct conversations" : $"creating {users} users in {options.Groups} groups");
+        var tokens = options.Direct
+            ? await DirectPairs.PrepareAsync(options.Servers[0], _prefix, users, cancellationToken)
+            : await Accounts.PrepareAsync(options.Servers[0], _prefix, users, options.Groups, cancellationToken);
         var server = options.ServerPid is { } pid ? new ServerProcess(pid) : null;
         var rssBefore = server?.RssBytes ?? 0;
 
         Progress($"connecting {options.Sockets} sockets at {options.ConnectRate}/s");
         var connect = Stopwatch.StartNew();
         var (sockets, connectErrors) = await SocketFleet.ConnectAsync(options.Servers, options.Sockets, options.ConnectRate, _statistics, socket =>
-            (tokens[socket / options.SocketsPerUser], Accounts.GroupName(_prefix, socket / options.SocketsPerUser % options.Groups)), cancellationToken);
+            (tokens[socket / options.SocketsPerUser], ConversationOf(socket / options.SocketsPerUser)), cancellationToken, options.Direct);
         var connectSeconds = connect.Elapsed.TotalSeconds;
         var rssConnected = server?.RssBytes ?? 0;
 
@@ -66,13 +69,15 @@ internal sealed class FanoutRun(FanoutOptions options)
         await stopPublishing.CancelAsync();
         await Task.WhenAll(publishing);
 
-        var finalSeqs = await FinalSeqsAsync(tokens, cancellationToken);
+        var finalSeqs = options.Direct
+            ? await DirectPairs.FinalSeqsAsync(options.Servers[0], _prefix, tokens, cancellationToken)
+            : await FinalSeqsAsync(tokens, cancellationToken);
         await DrainAsync(sockets, finalSeqs, _statistics, TimeSpan.FromSeconds(10));
         var expected = sockets.Sum(s => Math.Max(0, finalSeqs[s.Group] - s.MeasureAfterSeq));
         var delivered = _statistics.Delivered;
         var result = new
         {
-            mode = "fanout",
+            mode = options.Direct ? "direct" : "fanout",
             sockets = options.Sockets,
             groups = options.Groups,
             publishersPerGroup = options.PublishersPerGroup,
@@ -159,7 +164,8 @@ internal sealed class FanoutRun(FanoutOptions options)
             }
 
             var id = ((long)publisherIndex << 40) | n;
-            var frame = Encoding.UTF8.GetBytes($"{{\"type\":\"publish\",\"id\":\"{id}\",\"group\":\"{socket.Group}\",\"text\":\"{Stopwatch.GetTimestamp()} {padding}\"}}");
+            var target = options.Direct ? $"\"type\":\"direct\",\"to\":\"{socket.Group[1..]}\"" : $"\"type\":\"publish\",\"group\":\"{socket.Group}\"";
+            var frame = Encoding.UTF8.GetBytes($"{{{target},\"id\":\"{id}\",\"text\":\"{Stopwatch.GetTimestamp()} {padding}\"}}");
             _statistics.RecordPublish(id);
             try
             {
@@ -199,6 +205,10 @@ internal sealed class FanoutRun(FanoutOptions options)
             gcPauseMs = Math.Round((after.PauseSeconds - before.PauseSeconds) * 1000, 1),
             threadPoolQueue = queueLengths.Count == 0 ? null : new { mean = Math.Round(queueLengths.Average(), 1), max = queueLengths.Max() },
         };
+
+    /// <summary>What a user's sockets follow: its group, or "@" and the other user of its direct conversation.</summary>
+    private string ConversationOf(int user) =>
+        options.Direct ? DirectPairs.ConversationOf(_prefix, user) : Accounts.GroupName(_prefix, user % options.Groups);
 
     /// <summary>Each group's last seq, asked of the server (through one of its members).</summary>
     private async Task<Dictionary<string, long>> FinalSeqsAsync(string[] tokens, CancellationToken cancellationToken)

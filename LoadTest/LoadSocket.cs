@@ -9,7 +9,8 @@ namespace OrleansChat.LoadTest;
 
 /// <summary>
 /// One measured socket with a lean receive path: frames are scanned with Utf8JsonReader in place, so
-/// receiving a message allocates nothing. Checks its group's seqs for loss, duplicates and order.
+/// receiving a message allocates nothing. Checks its group's (or direct conversation's) seqs for loss,
+/// duplicates and order.
 /// </summary>
 internal sealed class LoadSocket : IAsyncDisposable
 {
@@ -150,7 +151,7 @@ internal sealed class LoadSocket : IAsyncDisposable
             }
         }
 
-        if (type.SequenceEqual("message"u8))
+        if (type.SequenceEqual("message"u8) || type.SequenceEqual("direct"u8))
         {
             OnMessage(seq, sentTimestamp);
         }

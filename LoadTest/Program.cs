@@ -17,13 +17,15 @@ var lowerRate = new Option<double?>("--lower-rate") { Description = "After measu
 var lowerDuration = new Option<double>("--lower-duration") { Description = "Seconds published at the lower rate", DefaultValueFactory = _ => 6 };
 var hold = new Option<double>("--hold") { Description = "Seconds to hold the sockets before reading memory", DefaultValueFactory = _ => 3 };
 
-var fanout = new Command("fanout", "Publish into groups and measure delivery") { url, sockets, groups, publishers, rate, duration, warmup, size, perUser, connectRate, serverPid, lowerRate, lowerDuration };
+var direct = new Option<bool>("--direct") { Description = "Users in pairs writing direct messages to each other instead of groups (--groups is ignored; the first socket of each user publishes)" };
+var fanout = new Command("fanout", "Publish into groups (or direct conversations) and measure delivery") { url, sockets, groups, publishers, rate, duration, warmup, size, perUser, connectRate, serverPid, lowerRate, lowerDuration, direct };
 fanout.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FanoutOptions(
         Servers(parse.GetValue(url)!), parse.GetValue(sockets), parse.GetValue(groups), parse.GetValue(publishers), parse.GetValue(rate),
         TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(size),
-        parse.GetValue(perUser), parse.GetValue(connectRate), parse.GetValue(serverPid), parse.GetValue(lowerRate), TimeSpan.FromSeconds(parse.GetValue(lowerDuration)));
+        parse.GetValue(perUser), parse.GetValue(connectRate), parse.GetValue(serverPid), parse.GetValue(lowerRate), TimeSpan.FromSeconds(parse.GetValue(lowerDuration)),
+        parse.GetValue(direct));
     Print(await new FanoutRun(options).RunAsync(cancellationToken));
 });
 

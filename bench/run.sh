@@ -9,6 +9,10 @@
 #                 publish-to-ack time is measured without the 100,000 deliveries/s fan-out competing for the cores
 #   yardstick     the same load against the bare Kestrel broadcast server in LoadTest/
 #   yardstick-node  the same load against the single-threaded in-memory Node.js chat server of bench/node/
+#   direct        direct messages: 1,000 users in 500 pairs, 2 sockets each (2,000 sockets), the first socket of
+#                 each user writing RATE messages/s to the other user (so RATE x 4,000 deliveries/s; the .NET load
+#                 tool, whatever LOAD says): 500 conversations, one relay each, against fanout's 20
+#   direct-redis  the same with Redis storage
 #   large-group   5,000 sockets in one group, 20 messages/s
 #   idle          10,000 idle authenticated sockets, each in one group: 1,000 users x 10 sockets in 100 groups,
 #                 or SOCKETS_PER_USER sockets per user (4 gives the 2,500 users x 4 of Performance 2's target);
@@ -186,6 +190,7 @@ PY
 }
 
 fanout_load=(--sockets 2000 --groups 20 --rate "$rate" --connect-rate 1000)
+direct_load=(--direct --sockets 2000 --sockets-per-user 2 --rate "$rate" --connect-rate 1000)
 
 run_once() {
   case $scenario in
@@ -201,6 +206,16 @@ run_once() {
       start_redis
       start_gateway --ConnectionStrings:Redis="$redis"
       fanout "$url" "${fanout_load[@]}" --server-pid "$server_pid"
+      stop_server
+      stop_redis ;;
+    direct)
+      start_gateway
+      LOAD=dotnet fanout "$url" "${direct_load[@]}" --server-pid "$server_pid"
+      stop_server ;;
+    direct-redis)
+      start_redis
+      start_gateway --ConnectionStrings:Redis="$redis"
+      LOAD=dotnet fanout "$url" "${direct_load[@]}" --server-pid "$server_pid"
       stop_server
       stop_redis ;;
     ack-redis)

@@ -30,7 +30,7 @@ internal static class GroupCommands
             await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
             foreach (var info in await client.GroupsAsync(cancellationToken))
             {
-                context.Output.Result(new { info.Group, info.LastSeq }, $"{info.Group} (last seq {info.LastSeq})");
+                context.Output.Result(info, $"{info.Group} (last seq {info.LastSeq}{Output.UnreadNote(info.Unread)})");
             }
         });
 

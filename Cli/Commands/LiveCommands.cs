@@ -8,23 +8,24 @@ internal static class LiveCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var groups = new Argument<string[]>("groups") { Description = "Groups to follow", Arity = ArgumentArity.OneOrMore };
-        var tail = new Command("tail", "Print live messages and presence of groups until Ctrl-C") { groups };
+        var targets = new Argument<string[]>("targets") { Description = "Groups, or @user for direct conversations, to follow", Arity = ArgumentArity.OneOrMore };
+        var tail = new Command("tail", "Print live messages and presence of groups and direct conversations until Ctrl-C") { targets };
         tail.SetBody(async (parse, context, cancellationToken) =>
         {
-            await using var client = await FollowAsync(context, parse.GetValue(groups)!, cancellationToken);
-            await PrintEventsAsync(client, context.Output, parse.GetValue(groups)!, cancellationToken);
+            var (client, followed) = await FollowAsync(context, parse.GetValue(targets)!, cancellationToken);
+            await using var _ = client;
+            await PrintEventsAsync(client, context.Output, followed, cancellationToken);
         });
 
-        var group = new Argument<string>("group") { Description = "Group to chat in" };
-        var chat = new Command("chat", "Chat interactively: type lines to send, see others' messages as they come") { group };
+        var target = new Argument<string>("target") { Description = "Group, or @user for a direct conversation, to chat in" };
+        var chat = new Command("chat", "Chat interactively: type lines to send, see others' messages as they come") { target };
         chat.SetBody(async (parse, context, cancellationToken) =>
         {
-            var name = parse.GetValue(group)!;
-            await using var client = await FollowAsync(context, [name], cancellationToken);
+            var (client, followed) = await FollowAsync(context, [parse.GetValue(target)!], cancellationToken);
+            await using var _ = client;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var printing = PrintEventsAsync(client, context.Output, [name], stop.Token);
-            await SendLinesAsync(client, name, stop.Token);
+            var printing = PrintEventsAsync(client, context.Output, followed, stop.Token);
+            await SendLinesAsync(client, followed[0], stop.Token);
             await stop.CancelAsync();
             await printing;
         });
@@ -32,15 +33,27 @@ internal static class LiveCommands
         return [tail, chat];
     }
 
-    private static async Task<ChatClient> FollowAsync(CliContext context, string[] groups, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and checks every target, failing with not_found or forbidden before printing anything like any
+    /// other command would; returns the targets with each @user spelt as registered, as events name them.
+    /// </summary>
+    private static async Task<(ChatClient Client, string[] Targets)> FollowAsync(CliContext context, string[] targets, CancellationToken cancellationToken)
     {
         var client = await context.ConnectAuthenticatedAsync(cancellationToken, reconnect: true);
+        var followed = new List<string>();
         try
         {
-            // Fails with not_found or forbidden before printing anything, like any other command would.
-            foreach (var group in groups)
+            foreach (var target in targets)
             {
-                await client.MembersAsync(group, cancellationToken);
+                if (ChatTarget.DirectWith(target) is { } with)
+                {
+                    followed.Add(ChatTarget.Direct((await client.DirectHistoryAsync(with, limit: 1, cancellationToken: cancellationToken)).With));
+                }
+                else
+                {
+                    await client.MembersAsync(target, cancellationToken);
+                    followed.Add(target);
+                }
             }
         }
         catch
@@ -49,17 +62,17 @@ internal static class LiveCommands
             throw;
         }
 
-        Output.Status($"following {string.Join(", ", groups)} as {client.User?.Username}; Ctrl-C to stop");
-        return client;
+        Output.Status($"following {string.Join(", ", followed)} as {client.User?.Username}; Ctrl-C to stop");
+        return (client, [.. followed]);
     }
 
-    private static async Task PrintEventsAsync(ChatClient client, Output output, string[] groups, CancellationToken cancellationToken)
+    private static async Task PrintEventsAsync(ChatClient client, Output output, string[] targets, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var chatEvent in client.Events.ReadAllAsync(cancellationToken))
             {
-                if (GroupOf(chatEvent) is not { } group || groups.Contains(group, StringComparer.Ordinal))
+                if (TargetOf(chatEvent) is not { } target || targets.Contains(target, StringComparer.Ordinal))
                 {
                     output.Event(chatEvent);
                 }
@@ -70,7 +83,7 @@ internal static class LiveCommands
         }
     }
 
-    private static async Task SendLinesAsync(ChatClient client, string group, CancellationToken cancellationToken)
+    private static async Task SendLinesAsync(ChatClient client, string target, CancellationToken cancellationToken)
     {
         while (await Console.In.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -81,7 +94,10 @@ internal static class LiveCommands
 
             try
             {
-                await client.PublishAsync(group, line, Guid.NewGuid().ToString("N"), cancellationToken);
+                var clientMsgId = Guid.NewGuid().ToString("N");
+                await (ChatTarget.DirectWith(target) is { } with
+                    ? client.DirectAsync(with, line, clientMsgId, cancellationToken)
+                    : (Task)client.PublishAsync(target, line, clientMsgId, cancellationToken));
             }
             catch (ChatDisconnectedException)
             {
@@ -90,9 +106,11 @@ internal static class LiveCommands
         }
     }
 
-    private static string? GroupOf(ChatEvent chatEvent) => chatEvent switch
+    /// <summary>The target an event belongs to (a group's name, or @user); null for the connection's own events.</summary>
+    private static string? TargetOf(ChatEvent chatEvent) => chatEvent switch
     {
         MessageReceived message => message.Group,
+        DirectReceived direct => ChatTarget.Direct(direct.With),
         PresenceChanged presence => presence.Group,
         UserTyping typing => typing.Group,
         _ => null,

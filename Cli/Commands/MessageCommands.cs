@@ -20,7 +20,8 @@ internal static class MessageCommands
         var before = new Option<long?>("--before") { Description = "Only messages with a lower seq (newest first picked)" };
         var after = new Option<long?>("--after") { Description = "Only messages with a higher seq (oldest first picked)" };
         var limit = new Option<int?>("--limit") { Description = "At most this many messages (1 to 200, default 50)" };
-        var history = new Command("history", "Show a group's stored messages") { group, before, after, limit };
+        var target = new Argument<string>("target") { Description = "Group name, or @user for a direct conversation" };
+        var history = new Command("history", "Show the stored messages of a group or a direct conversation") { target, before, after, limit };
         history.Validators.Add(result =>
         {
             if (result.GetValue(limit) is < 1)
@@ -31,13 +32,35 @@ internal static class MessageCommands
         history.SetBody(async (parse, context, cancellationToken) =>
         {
             await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
-            var page = await client.HistoryAsync(parse.GetValue(group)!, parse.GetValue(after), parse.GetValue(before), parse.GetValue(limit), cancellationToken);
-            foreach (var message in page.Messages)
+            var (from, to, count) = (parse.GetValue(after), parse.GetValue(before), parse.GetValue(limit));
+            if (ChatTarget.DirectWith(parse.GetValue(target)!) is { } with)
+            {
+                foreach (var message in (await client.DirectHistoryAsync(with, from, to, count, cancellationToken)).Messages)
+                {
+                    context.Output.Direct(message);
+                }
+
+                return;
+            }
+
+            foreach (var message in (await client.HistoryAsync(parse.GetValue(target)!, from, to, count, cancellationToken)).Messages)
             {
                 context.Output.Message(message);
             }
         });
 
-        return [send, history];
+        var seq = new Argument<long>("seq") { Description = "Mark messages up to this seq read" };
+        var read = new Command("read", "Mark a group or direct conversation read up to a seq") { target, seq };
+        read.SetBody(async (parse, context, cancellationToken) =>
+        {
+            await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
+            var name = parse.GetValue(target)!;
+            var marked = ChatTarget.DirectWith(name) is { } with
+                ? await client.MarkDirectReadAsync(with, parse.GetValue(seq), cancellationToken)
+                : await client.MarkReadAsync(name, parse.GetValue(seq), cancellationToken);
+            context.Output.Result(new { target = name, seq = marked }, $"read up to #{marked}");
+        });
+
+        return [send, history, read];
     }
 }

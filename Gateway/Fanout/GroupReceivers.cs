@@ -31,14 +31,14 @@ internal sealed class GroupReceivers
     public void Remove(Receiver receiver) => _all = Array.FindAll(_all, other => other != receiver);
 
     /// <summary>Sends a message's frame to each live receiver that starts below its seq; returns how many took it.</summary>
-    public int SendMessage(long seq, byte[] frame)
+    public int SendMessage(long seq, MessageFrames frames)
     {
         var all = _all;
         var writeHere = all.Length <= WriteHereUpTo;
         var sent = 0;
         foreach (var receiver in all)
         {
-            if (seq > receiver.LiveAfter && receiver.Socket.Send(frame, writeHere))
+            if (seq > receiver.LiveAfter && receiver.Socket.Send(frames.For(receiver.Socket), writeHere))
             {
                 sent++;
             }

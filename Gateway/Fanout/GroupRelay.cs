@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Orleans.Streams;
+using OrleansChat.Conversations;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
@@ -9,7 +10,8 @@ using OrleansChat.History;
 namespace OrleansChat.Gateway.Fanout;
 
 /// <summary>
-/// Relays one group's stream to the group's receivers on this gateway. All work runs on one loop, so the
+/// Relays one conversation's stream (a group's, or a direct conversation's: <see cref="ConversationKey"/>) to its
+/// receivers on this gateway. All work runs on one loop, so the
 /// seq bookkeeping needs no locks: the relay remembers the last seq it forwarded and, when an event shows
 /// a gap (or a tail check shows the group is ahead), reads the missing messages from history first. Each
 /// socket thus sees every seq after its start once, in order.
@@ -20,6 +22,8 @@ internal sealed class GroupRelay
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _group;
+    private readonly ConversationKey _conversation;
+    private readonly string _messageFrameType;
     private readonly IClusterClient _cluster;
     private readonly GroupReceivers _receivers;
     private readonly GatewayMetrics _metrics;
@@ -32,6 +36,8 @@ internal sealed class GroupRelay
     public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> logger)
     {
         _group = group;
+        _conversation = ConversationKey.Parse(group);
+        _messageFrameType = _conversation.IsDirect ? "direct" : "message";
         _lastForwarded = startSeq;
         _receivers = receivers;
         _cluster = cluster;
@@ -92,7 +98,7 @@ internal sealed class GroupRelay
 
     private async Task CheckTailAsync()
     {
-        if (await AsAMemberAsync(async member => (long?)await _cluster.GetGrain<IGroupGrain>(_group).GetLastSeq(member)) is { } lastSeq)
+        if (await AsAMemberAsync(async member => (long?)await _conversation.Log(_cluster).GetLastSeq(member)) is { } lastSeq)
         {
             await RepairThroughAsync(lastSeq);
         }
@@ -174,10 +180,10 @@ internal sealed class GroupRelay
 
             foreach (var message in missed)
             {
-                receiver.Socket.Send(ServerFrames.Message(_group, message));
+                receiver.Socket.Send(MessageFrames.Of(_conversation, message).For(receiver.Socket));
             }
 
-            _metrics.CaughtUp(missed.Count);
+            _metrics.CaughtUp(_messageFrameType, missed.Count);
         }
 
         receiver.LiveAfter = Math.Max(receiver.StartSeq, _lastForwarded);
@@ -268,9 +274,9 @@ internal sealed class GroupRelay
         }
 
         _lastForwarded = message.Seq;
-        var sockets = _receivers.SendMessage(message.Seq, ServerFrames.Message(_group, message));
+        var sockets = _receivers.SendMessage(message.Seq, MessageFrames.Of(_conversation, message));
         var now = DateTime.UtcNow;
         Lag.Forwarded(message.Seq, message.Ts, now);
-        _metrics.Delivered(sockets, live ? now - message.Ts : null);
+        _metrics.Delivered(_messageFrameType, sockets, live ? now - message.Ts : null);
     }
 }

@@ -8,5 +8,6 @@ internal enum LimitKind
     Typing,
     MembershipChanges,
     SignIns,
+    ReadMarkers,
     AccountAttempts,
 }

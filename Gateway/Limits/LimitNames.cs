@@ -10,6 +10,7 @@ internal static class LimitNames
         LimitKind.Typing => "typing",
         LimitKind.MembershipChanges => "membership_changes",
         LimitKind.SignIns => "sign_ins",
+        LimitKind.ReadMarkers => "read_markers",
         _ => "account_attempts",
     };
 }

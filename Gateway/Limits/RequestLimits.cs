@@ -52,6 +52,7 @@ internal sealed class RequestLimits(
                 LimitKind.Publishes => ChatRules.TooManyPublishes(),
                 LimitKind.Typing => ChatRules.TooManyTypingNotices(),
                 LimitKind.MembershipChanges => ChatRules.TooManyMembershipChanges(),
+                LimitKind.ReadMarkers => ChatRules.TooManyReadMarkers(),
                 _ => ChatRules.TooManyRequests(),
             };
         }

@@ -5,7 +5,7 @@ using OrleansChat.Limits;
 namespace OrleansChat.Gateway.Limits;
 
 /// <summary>
-/// Publishes, typing notices, joins and leaves, and sign-ins per user, over all of the user's sockets on this gateway, so
+/// Publishes, typing notices, joins and leaves, read markers and sign-ins per user, over all of the user's sockets on this gateway, so
 /// that opening more sockets buys no more of them. Joins and leaves each cost a group grain a write and a
 /// presence event to every member, so a burst of them is bounded too.
 /// </summary>
@@ -21,8 +21,9 @@ internal sealed class UserAllowance
                 new TokenBucket(limits.PublishesPerSecond, limits.PublishBurst, clock),
                 new TokenBucket(limits.TypingPerSecond, limits.TypingBurst, clock),
                 new TokenBucket(limits.MembershipChangesPerSecond, limits.MembershipChangeBurst, clock),
-                new TokenBucket(limits.SignInsPerSecond, limits.SignInBurst, clock)),
-            user => user.Publishes.IsFull && user.Typing.IsFull && user.MembershipChanges.IsFull && user.SignIns.IsFull);
+                new TokenBucket(limits.SignInsPerSecond, limits.SignInBurst, clock),
+                new TokenBucket(limits.ReadMarkersPerSecond, limits.ReadMarkerBurst, clock)),
+            user => user.Publishes.IsFull && user.Typing.IsFull && user.MembershipChanges.IsFull && user.SignIns.IsFull && user.ReadMarkers.IsFull);
     }
 
     /// <summary>The limit the user's request breaks, or null when it may go ahead.</summary>
@@ -30,9 +31,10 @@ internal sealed class UserAllowance
     {
         LimitKind? kind = request switch
         {
-            PublishRequest => LimitKind.Publishes,
+            PublishRequest or DirectRequest => LimitKind.Publishes,
             TypingRequest => LimitKind.Typing,
-            JoinRequest or LeaveRequest => LimitKind.MembershipChanges,
+            JoinRequest or LeaveRequest or BlockRequest => LimitKind.MembershipChanges,
+            ReadRequest => LimitKind.ReadMarkers,
             _ => null,
         };
         if (kind is not { } limit)
@@ -47,6 +49,7 @@ internal sealed class UserAllowance
             {
                 LimitKind.Publishes => user.Publishes,
                 LimitKind.Typing => user.Typing,
+                LimitKind.ReadMarkers => user.ReadMarkers,
                 _ => user.MembershipChanges,
             };
             return bucket.TryTake() ? null : limit;
@@ -71,5 +74,5 @@ internal sealed class UserAllowance
         }
     }
 
-    private sealed record UserBuckets(TokenBucket Publishes, TokenBucket Typing, TokenBucket MembershipChanges, TokenBucket SignIns);
+    private sealed record UserBuckets(TokenBucket Publishes, TokenBucket Typing, TokenBucket MembershipChanges, TokenBucket SignIns, TokenBucket ReadMarkers);
 }

@@ -78,17 +78,21 @@ internal sealed class GatewayMetrics
     public void ErrorReplied(ChatErrorCode code) =>
         _errors.Add(1, new KeyValuePair<string, object?>("orleanschat.error.code", WireNames.Of(code)));
 
-    public void Published(TimeSpan untilAcknowledged)
+    /// <summary>A message stored and acknowledged; <paramref name="kind"/> is "group" or "direct".</summary>
+    public void Published(TimeSpan untilAcknowledged, string kind)
     {
-        _publishes.Add(1);
+        _publishes.Add(1, new KeyValuePair<string, object?>("orleanschat.conversation.kind", kind));
         _publishDuration.Record(untilAcknowledged.TotalSeconds);
     }
 
-    /// <summary>One stored message handed to this many sockets, this long after it was stored (null: not measured).</summary>
-    public void Delivered(long sockets, TimeSpan? sinceStored)
+    /// <summary>
+    /// One stored message handed to this many sockets as <paramref name="frameType"/> frames ("message" or
+    /// "direct"), this long after it was stored (null: not measured).
+    /// </summary>
+    public void Delivered(string frameType, long sockets, TimeSpan? sinceStored)
     {
         _deliveries.Add(sockets);
-        FramesSent("message", sockets);
+        FramesSent(frameType, sockets);
         if (sinceStored is { } latency)
         {
             _fanoutDuration.Record(Math.Max(0, latency.TotalSeconds));
@@ -103,10 +107,10 @@ internal sealed class GatewayMetrics
     public void StreamDelivered(TimeSpan sinceStored) => _streamDelay.Record(Math.Max(0, sinceStored.TotalSeconds));
 
     /// <summary>Messages a socket that joined late was sent from history before going live.</summary>
-    public void CaughtUp(long messages)
+    public void CaughtUp(string frameType, long messages)
     {
         _deliveries.Add(messages);
-        FramesSent("message", messages);
+        FramesSent(frameType, messages);
     }
 
     public void SlowConsumerClosed(string bound) =>

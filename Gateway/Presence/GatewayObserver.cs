@@ -1,17 +1,30 @@
 using System.Net.WebSockets;
+using OrleansChat.Conversations;
 using OrleansChat.Gateway.Fanout;
 using OrleansChat.Gateway.Sockets;
+using OrleansChat.Gateway.Protocol;
 using OrleansChat.Presence;
+using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Presence;
 
-/// <summary>Applies a join or leave made on any socket of a user, or the end of a session, to that user's sockets on this gateway.</summary>
+/// <summary>
+/// Applies a join or leave (or a new direct conversation) made on any socket of a user, a read marker, or the end of a
+/// session, to that user's sockets on this gateway.
+/// </summary>
 internal sealed class GatewayObserver(ConnectionRegistry registry, FollowTable follows) : IGatewayObserver
 {
     public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq)
     {
+        // Direct conversations reach only the sockets that asked for the protocol revision with direct messages.
+        var direct = ConversationKey.Parse(group).IsDirect;
         foreach (var connection in registry.OfUser(userId))
         {
+            if (direct && !connection.SpeaksRevision2)
+            {
+                continue;
+            }
+
             if (isMember)
             {
                 _ = follows.Follow(connection, group, lastSeq);
@@ -19,6 +32,21 @@ internal sealed class GatewayObserver(ConnectionRegistry registry, FollowTable f
             else
             {
                 follows.Unfollow(connection, group);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <remarks>A new frame type: only for the sockets that asked for the protocol revision with it.</remarks>
+    public Task ReadMarked(string userId, ReadMarker marker)
+    {
+        var frame = ServerFrames.Read(marker);
+        foreach (var connection in registry.OfUser(userId))
+        {
+            if (connection.SpeaksRevision2)
+            {
+                connection.Send(frame);
             }
         }
 

@@ -17,14 +17,16 @@ internal sealed record RegisterRequest(RequestId Id, string Username, string Pas
     public override string ToString() => $"{nameof(RegisterRequest)} {{ Id = {Id}, Username = {Username}, Password = *** }}";
 }
 
-internal sealed record LoginRequest(RequestId Id, string Username, string Password) : ClientRequest(Id)
+// Protocol: the revision of the protocol the client speaks (docs/protocol.md, "Protocol revisions"), 1 when not given.
+
+internal sealed record LoginRequest(RequestId Id, string Username, string Password, int Protocol) : ClientRequest(Id)
 {
-    public override string ToString() => $"{nameof(LoginRequest)} {{ Id = {Id}, Username = {Username}, Password = *** }}";
+    public override string ToString() => $"{nameof(LoginRequest)} {{ Id = {Id}, Username = {Username}, Password = ***, Protocol = {Protocol} }}";
 }
 
-internal sealed record AuthRequest(RequestId Id, string Token) : ClientRequest(Id)
+internal sealed record AuthRequest(RequestId Id, string Token, int Protocol) : ClientRequest(Id)
 {
-    public override string ToString() => $"{nameof(AuthRequest)} {{ Id = {Id}, Token = *** }}";
+    public override string ToString() => $"{nameof(AuthRequest)} {{ Id = {Id}, Token = ***, Protocol = {Protocol} }}";
 }
 
 internal sealed record LogoutRequest(RequestId Id) : ClientRequest(Id);
@@ -49,3 +51,16 @@ internal sealed record GroupsRequest(RequestId Id) : ClientRequest(Id);
 internal sealed record TypingRequest(RequestId Id, string Group) : ClientRequest(Id);
 
 internal sealed record PingRequest(RequestId Id) : ClientRequest(Id);
+
+// Direct messages; With and To are usernames, normalised as typed (the user grain's key is derived from them).
+
+internal sealed record DirectRequest(RequestId Id, string To, string Text, string? ClientMsgId) : ClientRequest(Id);
+
+internal sealed record DirectHistoryRequest(RequestId Id, string With, HistoryQuery Query) : ClientRequest(Id);
+
+internal sealed record ConversationsRequest(RequestId Id) : ClientRequest(Id);
+
+internal sealed record BlockRequest(RequestId Id, string User, bool Blocked) : ClientRequest(Id);
+
+/// <summary>Marks a group (<see cref="Group"/>) or the direct conversation with a user (<see cref="With"/>) read up to a seq.</summary>
+internal sealed record ReadRequest(RequestId Id, string? Group, string? With, long Seq) : ClientRequest(Id);

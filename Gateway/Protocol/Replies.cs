@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OrleansChat.Direct;
+using OrleansChat.Gateway.Fanout;
 using OrleansChat.Groups;
 using OrleansChat.History;
 using OrleansChat.Users;
@@ -10,14 +12,19 @@ internal static class Replies
 {
     public static byte[] Registered(RequestId id, UserIdentity user) => ServerFrames.Ok(id, writer => WriteIdentity(writer, user));
 
-    public static byte[] LoggedIn(RequestId id, LoginTicket ticket) => ServerFrames.Ok(id, writer =>
+    public static byte[] LoggedIn(RequestId id, LoginTicket ticket, int protocol = ProtocolRevisions.First) => ServerFrames.Ok(id, writer =>
     {
         writer.WriteString("token", ticket.Token);
         WriteIdentity(writer, ticket.User);
         writer.WriteString("expiresAt", WireNames.Timestamp(ticket.ExpiresAt));
+        WriteProtocol(writer, protocol);
     });
 
-    public static byte[] Authenticated(RequestId id, UserIdentity user) => ServerFrames.Ok(id, writer => WriteIdentity(writer, user));
+    public static byte[] Authenticated(RequestId id, UserIdentity user, int protocol) => ServerFrames.Ok(id, writer =>
+    {
+        WriteIdentity(writer, user);
+        WriteProtocol(writer, protocol);
+    });
 
     public static byte[] Joined(RequestId id, string group, JoinOutcome outcome) => ServerFrames.Ok(id, writer =>
     {
@@ -38,15 +45,7 @@ internal static class Replies
     public static byte[] History(RequestId id, string group, HistoryResult result) => ServerFrames.Ok(id, writer =>
     {
         writer.WriteString("group", group);
-        writer.WriteStartArray("messages");
-        foreach (var message in result.Messages)
-        {
-            writer.WriteStartObject();
-            ServerFrames.WriteMessageFields(writer, group, message);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        WriteObjects(writer, "messages", result.Messages, (entry, message) => ServerFrames.WriteMessageFields(entry, group, message));
         writer.WriteBoolean("more", result.More);
     });
 
@@ -58,19 +57,57 @@ internal static class Replies
 
     public static byte[] Groups(RequestId id, IEnumerable<GroupSummary> groups) => ServerFrames.Ok(id, writer =>
     {
-        writer.WriteStartArray("groups");
-        foreach (var group in groups)
+        WriteObjects(writer, "groups", groups, static (entry, group) =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("group", group.Group);
-            writer.WriteNumber("lastSeq", group.LastSeq);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+            entry.WriteString("group", group.Group);
+            entry.WriteNumber("lastSeq", group.LastSeq);
+            entry.WriteNumber("readSeq", group.ReadSeq);
+            entry.WriteNumber("unread", group.Unread);
+        });
     });
 
+    public static byte[] DirectSent(RequestId id, DirectReceipt receipt) => ServerFrames.Ok(id, writer =>
+    {
+        writer.WriteString("with", receipt.With);
+        writer.WriteNumber("seq", receipt.Seq);
+        writer.WriteString("ts", WireNames.Timestamp(receipt.Ts));
+    });
+
+    /// <summary>A direct conversation's history as <paramref name="userId"/> sees it: each message names the other user.</summary>
+    public static byte[] DirectHistory(RequestId id, string userId, string with, HistoryResult result) => ServerFrames.Ok(id, writer =>
+    {
+        writer.WriteString("with", with);
+        WriteObjects(writer, "messages", result.Messages, (entry, message) =>
+            ServerFrames.WriteDirectFields(entry, MessageFrames.OtherUserOf(message, userId), message));
+        writer.WriteBoolean("more", result.More);
+    });
+
+    public static byte[] Conversations(RequestId id, IEnumerable<ConversationSummary> conversations) => ServerFrames.Ok(id, writer =>
+    {
+        WriteObjects(writer, "conversations", conversations, static (entry, conversation) =>
+        {
+            entry.WriteString("with", conversation.With);
+            entry.WriteNumber("lastSeq", conversation.LastSeq);
+            entry.WriteBoolean("blocked", conversation.Blocked);
+            entry.WriteNumber("readSeq", conversation.ReadSeq);
+            entry.WriteNumber("unread", conversation.Unread);
+        });
+    });
+
+    public static byte[] BlockChanged(RequestId id, UserIdentity user) => ServerFrames.Ok(id, writer => writer.WriteString("user", user.Username));
+
+    public static byte[] ReadMarked(RequestId id, ReadMarker marker) => ServerFrames.Ok(id, writer => ServerFrames.WriteMarkerFields(writer, marker));
+
     public static byte[] Done(RequestId id) => ServerFrames.Ok(id);
+
+    /// <summary>Only a socket that asked for a later revision hears of revisions: a version 1 ok stays as it was.</summary>
+    private static void WriteProtocol(Utf8JsonWriter writer, int protocol)
+    {
+        if (protocol > ProtocolRevisions.First)
+        {
+            writer.WriteNumber("protocol", protocol);
+        }
+    }
 
     private static void WriteIdentity(Utf8JsonWriter writer, UserIdentity user)
     {
@@ -78,15 +115,22 @@ internal static class Replies
         writer.WriteString("username", user.Username);
     }
 
-    private static void WriteMembers(Utf8JsonWriter writer, IEnumerable<MemberInfo> members)
+    private static void WriteMembers(Utf8JsonWriter writer, IEnumerable<MemberInfo> members) =>
+        WriteObjects(writer, "members", members, static (entry, member) =>
+        {
+            entry.WriteString("userId", member.UserId);
+            entry.WriteString("username", member.Username);
+            entry.WriteBoolean("online", member.Online);
+        });
+
+    /// <summary>An array of one JSON object per item, each with the fields <paramref name="writeFields"/> writes.</summary>
+    private static void WriteObjects<T>(Utf8JsonWriter writer, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
     {
-        writer.WriteStartArray("members");
-        foreach (var member in members)
+        writer.WriteStartArray(name);
+        foreach (var item in items)
         {
             writer.WriteStartObject();
-            writer.WriteString("userId", member.UserId);
-            writer.WriteString("username", member.Username);
-            writer.WriteBoolean("online", member.Online);
+            writeFields(writer, item);
             writer.WriteEndObject();
         }
 

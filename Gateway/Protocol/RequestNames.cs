@@ -18,6 +18,12 @@ internal static class RequestNames
         GroupsRequest => "groups",
         TypingRequest => "typing",
         PingRequest => "ping",
+        DirectRequest => "direct",
+        DirectHistoryRequest => "history",
+        ConversationsRequest => "conversations",
+        BlockRequest { Blocked: true } => "block",
+        BlockRequest => "unblock",
+        ReadRequest => "read",
         _ => "invalid",
     };
 }

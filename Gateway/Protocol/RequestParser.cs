@@ -64,19 +64,25 @@ internal static class RequestParser
         return type switch
         {
             "register" => new RegisterRequest(id, Username(root), Password(root)),
-            "login" => new LoginRequest(id, Username(root), Password(root)),
-            "auth" => new AuthRequest(id, RequiredString(root, "token")),
+            "login" => new LoginRequest(id, Username(root), Password(root), Protocol(root)),
+            "auth" => new AuthRequest(id, RequiredString(root, "token"), Protocol(root)),
             "logout" => new LogoutRequest(id),
             "change_password" => new ChangePasswordRequest(id, RequiredString(root, "password"), ChatRules.Password.Require(RequiredString(root, "newPassword"))),
             "join" => new JoinRequest(id, Group(root)),
             "leave" => new LeaveRequest(id, Group(root)),
             "publish" => new PublishRequest(id, Group(root), Text(root), ClientMsgId(root)),
-            "history" => new HistoryRequest(id, Group(root), new HistoryQuery(
-                OptionalSeq(root, "after", ChatRules.HistoryAfter), OptionalSeq(root, "before", ChatRules.HistoryBefore), Limit(root))),
+            "history" when IsDirect(root) => new DirectHistoryRequest(id, OtherUser(root, "with"), HistoryQuery(root)),
+            "history" => new HistoryRequest(id, Group(root), HistoryQuery(root)),
             "members" => new MembersRequest(id, Group(root)),
             "groups" => new GroupsRequest(id),
             "typing" => new TypingRequest(id, Group(root)),
             "ping" => new PingRequest(id),
+            "direct" => new DirectRequest(id, OtherUser(root, "to"), Text(root), ClientMsgId(root)),
+            "conversations" => new ConversationsRequest(id),
+            "block" => new BlockRequest(id, OtherUser(root, "user"), Blocked: true),
+            "unblock" => new BlockRequest(id, OtherUser(root, "user"), Blocked: false),
+            "read" when IsDirect(root) => new ReadRequest(id, null, OtherUser(root, "with"), RequiredSeq(root)),
+            "read" => new ReadRequest(id, Group(root), null, RequiredSeq(root)),
             _ => throw Invalid($"unknown type {type}"),
         };
     }
@@ -89,6 +95,44 @@ internal static class RequestParser
     private static string Username(JsonElement root) => ChatRules.Username.Require(Names.Normalize(RequiredString(root, "username")));
 
     private static string Password(JsonElement root) => ChatRules.Password.Require(RequiredString(root, "password"));
+
+    /// <summary>Another user named in a request: a username, matched ignoring case as at login.</summary>
+    private static string OtherUser(JsonElement root, string field)
+    {
+        var username = Names.Normalize(RequiredString(root, field));
+        return ChatRules.Username.IsMetBy(username)
+            ? username
+            : throw Invalid($"{field} must be a username ({ChatLimits.UsernameMinLength} to {ChatLimits.UsernameMaxLength} letters, digits or _ . -)");
+    }
+
+    /// <summary>Whether a request that names a group or another user names a user (with); both is bad_request.</summary>
+    private static bool IsDirect(JsonElement root)
+    {
+        if (!TryGetField(root, "with", out _))
+        {
+            return false;
+        }
+
+        return !TryGetField(root, "group", out _) ? true : throw Invalid("give group or with, not both");
+    }
+
+    private static long RequiredSeq(JsonElement root) =>
+        TryGetField(root, "seq", out _) ? OptionalSeq(root, "seq", ChatRules.ReadSeq) ?? throw ChatRules.ReadSeq.Violation() : throw Invalid("missing field seq");
+
+    private static int Protocol(JsonElement root)
+    {
+        if (!TryGetField(root, "protocol", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return ProtocolRevisions.First;
+        }
+
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var revision) && ProtocolRevisions.IsKnown(revision)
+            ? revision
+            : throw Invalid($"protocol must be {ProtocolRevisions.First} or {ProtocolRevisions.Latest}");
+    }
+
+    private static HistoryQuery HistoryQuery(JsonElement root) =>
+        new(OptionalSeq(root, "after", ChatRules.HistoryAfter), OptionalSeq(root, "before", ChatRules.HistoryBefore), Limit(root));
 
     private static string Group(JsonElement root) => ChatRules.Group.Require(Names.Normalize(RequiredString(root, "group")));
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using OrleansChat.Errors;
 using OrleansChat.Groups;
 using OrleansChat.History;
+using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Protocol;
 
@@ -55,11 +56,49 @@ internal static class ServerFrames
         writer.WriteString("user", username);
     });
 
+    /// <summary>A direct message as one participant sees it: <paramref name="with"/> is the other one.</summary>
+    public static byte[] Direct(string with, ChatMessage message) => Encode(writer => WriteDirectFields(writer, with, message));
+
+    /// <summary>The user marked a conversation read (on this socket or another one).</summary>
+    public static byte[] Read(ReadMarker marker) => Encode(writer =>
+    {
+        writer.WriteString("type", "read");
+        WriteMarkerFields(writer, marker);
+    });
+
+    /// <summary>The conversation (group or with) and seq of a read marker, shared by the read event and the read ok.</summary>
+    public static void WriteMarkerFields(Utf8JsonWriter writer, ReadMarker marker)
+    {
+        if (marker.Group is { } group)
+        {
+            writer.WriteString("group", group);
+        }
+        else
+        {
+            writer.WriteString("with", marker.With);
+        }
+
+        writer.WriteNumber("seq", marker.Seq);
+    }
+
     /// <summary>The fields of a message, shared by the message event and the messages of a history reply.</summary>
     public static void WriteMessageFields(Utf8JsonWriter writer, string group, ChatMessage message)
     {
         writer.WriteString("type", "message");
         writer.WriteString("group", group);
+        WriteStoredFields(writer, message);
+    }
+
+    /// <summary>The fields of a direct message, shared by the direct event and the messages of a history reply.</summary>
+    public static void WriteDirectFields(Utf8JsonWriter writer, string with, ChatMessage message)
+    {
+        writer.WriteString("type", "direct");
+        writer.WriteString("with", with);
+        WriteStoredFields(writer, message);
+    }
+
+    private static void WriteStoredFields(Utf8JsonWriter writer, ChatMessage message)
+    {
         writer.WriteNumber("seq", message.Seq);
         writer.WriteString("from", message.From);
         writer.WriteString("text", message.Text);

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using OrleansChat.Conversations;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Fanout;
 using OrleansChat.Gateway.Overload;
@@ -19,10 +20,9 @@ internal sealed class RequestHandler(
     IGrainFactory grains,
     SocketSignIn signIn,
     FollowTable follows,
-    OverloadGuard overload)
+    OverloadGuard overload,
+    DirectMessageRequests directMessages)
 {
-    private static readonly TimeSpan FollowWait = TimeSpan.FromSeconds(5);
-
     public Task<byte[]> HandleAsync(ChatConnection connection, ClientRequest request) => request switch
     {
         PingRequest => Task.FromResult(ServerFrames.Pong(request.Id)),
@@ -39,6 +39,11 @@ internal sealed class RequestHandler(
         MembersRequest members => MembersAsync(connection.User, members),
         GroupsRequest => GroupsAsync(connection.User, request.Id),
         TypingRequest typing => TypingAsync(connection.User, typing),
+        DirectRequest direct => directMessages.SendAsync(connection, connection.User, direct),
+        DirectHistoryRequest history => directMessages.HistoryAsync(connection.User, history),
+        ConversationsRequest => directMessages.ConversationsAsync(connection.User, request.Id),
+        BlockRequest block => directMessages.BlockAsync(connection.User, block),
+        ReadRequest read => MarkReadAsync(connection.User, read),
         _ => throw new ChatException(ChatErrorCode.BadRequest, "unknown request"),
     };
 
@@ -52,8 +57,8 @@ internal sealed class RequestHandler(
     {
         signIn.EnsureRoomFor(connection, Names.NormalizeUsername(request.Username));
         var ticket = await UserGrain(request.Username).Login(request.Password);
-        await SignInAsync(connection, ticket.User, ticket.Token);
-        return Replies.LoggedIn(request.Id, ticket);
+        await SignInAsync(connection, ticket.User, ticket.Token, request.Protocol);
+        return Replies.LoggedIn(request.Id, ticket, connection.Protocol);
     }
 
     private async Task<byte[]> AuthenticateAsync(ChatConnection connection, AuthRequest request)
@@ -64,21 +69,33 @@ internal sealed class RequestHandler(
         }
 
         var user = await grains.GetGrain<IUserGrain>(userId).Authenticate(request.Token);
-        await SignInAsync(connection, user, request.Token);
-        return Replies.Authenticated(request.Id, user);
+        await SignInAsync(connection, user, request.Token, request.Protocol);
+        return Replies.Authenticated(request.Id, user, connection.Protocol);
     }
 
     /// <summary>
-    /// Binds the socket to the user and makes it follow each of the user's groups from the group's current
-    /// seq: the socket gets every message stored from here on. Repeating it for the same user follows any
-    /// group a failed first attempt missed.
+    /// Binds the socket to the user and makes it follow each of the user's groups (and, for a socket that asked
+    /// for them, direct conversations) from its current seq: the socket gets every message stored from here on.
+    /// Repeating it for the same user follows anything a failed first attempt missed; the socket keeps the
+    /// protocol revision of its first sign-in.
     /// </summary>
-    private async Task SignInAsync(ChatConnection connection, UserIdentity user, string token)
+    private async Task SignInAsync(ChatConnection connection, UserIdentity user, string token, int protocol)
     {
+        if (connection.User is null)
+        {
+            connection.Protocol = protocol;
+        }
+
         await signIn.BindAsync(connection, user);
         connection.SessionId = SessionToken.SessionIdOf(token) ?? 0;
         var groups = await grains.GetGrain<IUserGrain>(user.UserId).GetGroups();
-        await WhenLive(groups.Select(group => follows.Follow(connection, group.Group, group.LastSeq)));
+        var followed = groups.Select(group => follows.Follow(connection, group.Group, group.LastSeq)).ToList();
+        if (connection.SpeaksRevision2)
+        {
+            followed.AddRange(await directMessages.FollowConversationsAsync(connection, user));
+        }
+
+        await LiveFollows.WhenLive(followed);
     }
 
     /// <summary>
@@ -119,7 +136,7 @@ internal sealed class RequestHandler(
     private async Task<byte[]> JoinAsync(ChatConnection connection, UserIdentity user, JoinRequest request)
     {
         var outcome = await grains.GetGrain<IUserGrain>(user.UserId).JoinGroup(request.Group);
-        await WhenLive([follows.Follow(connection, request.Group, outcome.LastSeq)]);
+        await LiveFollows.WhenLive([follows.Follow(connection, request.Group, outcome.LastSeq)]);
         return Replies.Joined(request.Id, request.Group, outcome);
     }
 
@@ -155,26 +172,17 @@ internal sealed class RequestHandler(
     private async Task<byte[]> GroupsAsync(UserIdentity user, RequestId id) =>
         Replies.Groups(id, await grains.GetGrain<IUserGrain>(user.UserId).GetGroups());
 
+    private async Task<byte[]> MarkReadAsync(UserIdentity user, ReadRequest request)
+    {
+        var conversation = request.Group is { } group ? ConversationKey.ForGroup(group) : DirectMessageRequests.With(user, request.With!);
+        var marker = await grains.GetGrain<IUserGrain>(user.UserId).MarkRead(conversation.ToGrainKey(), request.Seq);
+        return Replies.ReadMarked(request.Id, marker);
+    }
+
     private async Task<byte[]> TypingAsync(UserIdentity user, TypingRequest request)
     {
         await grains.GetGrain<IGroupGrain>(request.Group).Typing(user.UserId);
         return Replies.Done(request.Id);
-    }
-
-    /// <summary>
-    /// Waits (briefly) for the socket to be live on its groups' relays, so events that follow the ok reach
-    /// it. A relay still retrying does not hold up the reply: it catches the socket up from history once it
-    /// is live.
-    /// </summary>
-    private static async Task WhenLive(IEnumerable<Task> follows)
-    {
-        try
-        {
-            await Task.WhenAll(follows).WaitAsync(FollowWait);
-        }
-        catch (TimeoutException)
-        {
-        }
     }
 
     private IUserGrain UserGrain(string username) => grains.GetGrain<IUserGrain>(Names.NormalizeUsername(username));

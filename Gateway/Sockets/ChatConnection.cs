@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using OrleansChat.Gateway.Limits;
+using OrleansChat.Gateway.Protocol;
 using OrleansChat.Limits;
 using OrleansChat.Users;
 
@@ -36,6 +37,11 @@ internal sealed class ChatConnection : IDisposable
     public SocketAllowance Allowance { get; }
 
     public UserIdentity? User { get; private set; }
+
+    /// <summary>The protocol revision the socket asked for at its first login or auth (<see cref="ProtocolRevisions"/>).</summary>
+    public int Protocol { get; set; } = ProtocolRevisions.First;
+
+    public bool SpeaksRevision2 => Protocol >= ProtocolRevisions.Two;
 
     /// <summary>The session (<see cref="SessionToken.SessionIdOf"/>) of the token the socket last logged in or authenticated with; 0 for none.</summary>
     public long SessionId { get; set; }

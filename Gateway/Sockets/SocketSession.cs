@@ -144,9 +144,9 @@ internal sealed class SocketSession(
         {
             var reply = await handler.HandleAsync(connection, request);
             limits.Completed(connection, request, error: null);
-            if (request is PublishRequest)
+            if (request is PublishRequest or DirectRequest)
             {
-                metrics.Published(Stopwatch.GetElapsedTime(started));
+                metrics.Published(Stopwatch.GetElapsedTime(started), request is DirectRequest ? "direct" : "group");
             }
 
             // A request without an id is answered only when it fails; a ping always gets its pong.

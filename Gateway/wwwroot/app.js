@@ -31,6 +31,7 @@ const messages = createMessages(state, {
   stopTyping: typing.stopTyping,
   // The list is created below; a message only arrives after that.
   onUnread: () => conversations.renderGroupList(),
+  onShown: () => conversations.markShownRead(),
 });
 const outbox = createOutbox(state, connection, { receive: messages.receive });
 const conversations = createConversations(state, connection, {
@@ -65,6 +66,14 @@ el.joinForm.addEventListener('submit', (event) => {
     conversations.joinGroup(name).catch(reportError);
   }
 });
+el.directForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const user = el.directUser.value.trim();
+  if (user) {
+    conversations.openDirect(user).catch(reportError);
+  }
+});
+el.block.addEventListener('click', () => conversations.toggleBlock().catch(reportError));
 el.leave.addEventListener('click', () => {
   if (state.selected) {
     conversations.leaveGroup().catch(reportError);

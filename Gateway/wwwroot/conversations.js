@@ -1,12 +1,15 @@
-// The groups and the one on screen: the list is kept in line with the server after every session
-// start (catching up whatever moved on meanwhile), and history is fetched only when a group is opened.
+// The groups and direct conversations, and the one on screen: the list is kept in line with the server
+// after every session start (catching up whatever moved on meanwhile), and history is fetched only when
+// a conversation is opened.
 
 import { Group } from './group.js';
 import { GROUP_KEY } from './state.js';
+import { directKey, directUser, targetOf } from './targets.js';
 import * as view from './view.js';
 
 const { el, reportError } = view;
 const CATCH_UP_PAGE = 200;
+const READ_EVERY_MS = 1000; // the server takes 5 markers a second per user; one per conversation a second is plenty
 
 /**
  * @param {import('./state.js').ChatState} state
@@ -16,25 +19,35 @@ const CATCH_UP_PAGE = 200;
  *   receive and isOwn from messages.js, renderOutbox from outbox.js
  */
 export function createConversations(state, connection, { receive, isOwn, renderOutbox }) {
-  /** Brings the group list in line with the server and catches up every group that moved on. */
+  /** Brings the list in line with the server and catches up every group and conversation that moved on. */
   async function syncGroups() {
-    const reply = await connection.request('groups');
-    const current = new Set(reply.groups.map((g) => g.group));
+    const [groups, directs] = await Promise.all([connection.request('groups'), connection.request('conversations')]);
+    const listed = [
+      ...groups.groups.map(({ group, lastSeq, readSeq, unread }) => ({ key: group, lastSeq, readSeq, unread })),
+      ...directs.conversations.map(({ with: user, lastSeq, blocked, readSeq, unread }) => ({ key: directKey(user), lastSeq, blocked, readSeq, unread })),
+    ];
+    const current = new Set(listed.map((entry) => entry.key));
     for (const name of state.groups.keys()) {
-      if (!current.has(name)) {
-        state.groups.delete(name); // left on another device
+      // Left on another device; a conversation opened here but not yet written in stays.
+      if (!current.has(name) && (directUser(name) === null || state.groups.get(name).seenSeq > 0)) {
+        state.groups.delete(name);
       }
     }
-    for (const { group: name, lastSeq } of reply.groups) {
-      const group = state.groups.get(name);
+    for (const { key: name, lastSeq, blocked, readSeq, unread } of listed) {
+      let group = state.groups.get(name);
       if (!group) {
-        state.groups.set(name, new Group(name, lastSeq));
+        group = new Group(name, lastSeq);
+        state.groups.set(name, group);
       } else {
         group.members = null; // presence may have changed while we were away; refetched on open
         if (lastSeq > group.seenSeq) {
           await catchUp(group);
         }
       }
+      group.blocked = blocked ?? false;
+      group.readSeq = readSeq;
+      // The server's count, which also holds what we read or missed elsewhere.
+      group.unread = name === state.selected ? 0 : unread;
     }
     if (!state.selected || !state.groups.has(state.selected)) {
       const remembered = sessionStorage.getItem(GROUP_KEY);
@@ -42,13 +55,43 @@ export function createConversations(state, connection, { receive, isOwn, renderO
       showSelected();
     }
     renderGroupList();
+    markShownRead();
+  }
+
+  /**
+   * Marks the conversation on screen read up to the newest message held, so the user's other tabs and devices
+   * drop its unread count too. Never backwards, and at most once a second per conversation: a busy group's
+   * messages are marked in one go.
+   */
+  function markShownRead() {
+    const group = state.groups.get(state.selected);
+    if (!group || group.readTimer || group.seenSeq <= group.readSeq) {
+      return;
+    }
+    const send = () => {
+      group.readTimer = null;
+      const seq = group.seenSeq;
+      if (!state.online || seq <= group.readSeq) {
+        return;
+      }
+      group.readSentAt = Date.now();
+      connection.request('read', { ...targetOf(group.name), seq })
+        .then((reply) => { group.readSeq = Math.max(group.readSeq, reply.seq); })
+        .catch(reportError);
+    };
+    const wait = group.readSentAt + READ_EVERY_MS - Date.now();
+    if (wait > 0) {
+      group.readTimer = setTimeout(send, wait);
+    } else {
+      send();
+    }
   }
 
   /** Reads every message after the last one seen, page by page, as the protocol's catch-up suggests. */
   async function catchUp(group) {
     for (;;) {
       const from = group.seenSeq;
-      const reply = await connection.request('history', { group: group.name, after: from, limit: CATCH_UP_PAGE });
+      const reply = await connection.request('history', { ...targetOf(group.name), after: from, limit: CATCH_UP_PAGE });
       receive(group, reply.messages, true);
       if (!reply.more || group.seenSeq === from) {
         return;
@@ -76,12 +119,13 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     if (group) {
       group.unread = 0;
     }
-    view.renderConversation(group ? selected : null);
+    view.renderConversation(group ? selected : null, { direct: group ? directUser(selected) !== null : false, blocked: group?.blocked });
     view.renderMessages(group ? group.sorted() : [], isOwn);
     view.renderMembers(group ? group.sortedMembers() : []);
     view.renderTyping(group ? [...group.typing.keys()] : []);
     renderOutbox();
     view.scrollToBottom();
+    markShownRead();
   }
 
   /** Fetches what an opened group needs: its members, and its newest messages the first time. */
@@ -97,6 +141,10 @@ export function createConversations(state, connection, { receive, isOwn, renderO
   }
 
   async function loadMembers(group) {
+    if (directUser(group.name) !== null) {
+      group.setMembers([]); // a direct conversation's two users are in its title
+      return;
+    }
     const reply = await connection.request('members', { group: group.name });
     group.setMembers(reply.members);
     if (group.name === state.selected) {
@@ -105,7 +153,7 @@ export function createConversations(state, connection, { receive, isOwn, renderO
   }
 
   async function loadNewest(group) {
-    const reply = await connection.request('history', { group: group.name });
+    const reply = await connection.request('history', targetOf(group.name));
     group.loaded = true;
     group.olderMore = reply.more;
     receive(group, reply.messages, false);
@@ -123,7 +171,7 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     }
     group.loadingOlder = true;
     try {
-      const reply = await connection.request('history', { group: group.name, before });
+      const reply = await connection.request('history', { ...targetOf(group.name), before });
       group.olderMore = reply.more && reply.messages.length > 0;
       const { scrollHeight, scrollTop } = el.log;
       receive(group, reply.messages, false);
@@ -173,9 +221,38 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     renderGroupList();
   }
 
+  /**
+   * Opens the direct conversation with a user, as typed (the server answers with the registered spelling,
+   * or not_found); it appears in the other user's list once the first message is sent.
+   */
+  async function openDirect(user) {
+    view.showError('');
+    const reply = await connection.request('history', { with: user, limit: 1 });
+    const key = directKey(reply.with);
+    if (!state.groups.has(key)) {
+      state.groups.set(key, new Group(key, reply.messages.at(-1)?.seq ?? 0));
+    }
+    el.directUser.value = '';
+    selectGroup(key);
+    renderGroupList();
+  }
+
+  /** Blocks or unblocks the other user of the direct conversation on screen. */
+  async function toggleBlock() {
+    view.showError('');
+    const group = state.groups.get(state.selected);
+    const user = group && directUser(group.name);
+    if (user === null || user === undefined) {
+      return;
+    }
+    await connection.request(group.blocked ? 'unblock' : 'block', { user });
+    group.blocked = !group.blocked;
+    view.renderConversation(group.name, { direct: true, blocked: group.blocked });
+  }
+
   function renderGroupList() {
     view.renderGroups(state.groups.values(), state.selected, selectGroup);
   }
 
-  return { syncGroups, selectGroup, openGroup, loadOlder, joinGroup, leaveGroup, renderGroupList };
+  return { syncGroups, selectGroup, openGroup, loadOlder, joinGroup, leaveGroup, openDirect, toggleBlock, markShownRead, renderGroupList };
 }

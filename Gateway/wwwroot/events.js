@@ -1,7 +1,8 @@
-// Frames the server sends on its own (not replies): each is routed to the group it is about, so
-// the other modules see only messages, presence changes and typing notices of known groups.
+// Frames the server sends on its own (not replies): each is routed to the conversation it is about,
+// so the other modules see only messages, presence changes and typing notices of known conversations.
 
 import { Group } from './group.js';
+import { directKey } from './targets.js';
 import * as view from './view.js';
 
 /**
@@ -19,21 +20,28 @@ export function createEventHandler(state, { receive, startTyping, stopTyping, re
       view.showError(frame.message); // a request sent without an id failed (e.g. typing)
       return;
     }
-    if (!state.me || typeof frame.group !== 'string') {
+    const isMessage = frame.type === 'message' || frame.type === 'direct';
+    const key = typeof frame.with === 'string' ? directKey(frame.with) : frame.group;
+    if (!state.me || typeof key !== 'string') {
       return;
     }
-    let group = state.groups.get(frame.group);
+    let group = state.groups.get(key);
     if (!group) {
-      if (frame.type !== 'message') {
+      if (!isMessage) {
         return;
       }
-      // A group joined on another device, or an event that beat the `groups` reply.
-      group = new Group(frame.group, frame.seq - 1);
-      state.groups.set(frame.group, group);
+      // A group joined or a conversation started elsewhere, or an event that beat the `groups` reply.
+      group = new Group(key, frame.seq - 1);
+      state.groups.set(key, group);
       renderGroupList();
     }
-    if (frame.type === 'message') {
+    if (isMessage) {
       receive(group, [frame], true);
+    } else if (frame.type === 'read') {
+      // Marked read here or in another tab or device: the unread count follows the marker.
+      group.readSeq = Math.max(group.readSeq, frame.seq);
+      group.unread = group.name === state.selected ? 0 : Math.max(0, group.seenSeq - group.readSeq);
+      renderGroupList();
     } else if (frame.type === 'presence') {
       group.applyPresence(frame.user, frame.status);
       if (frame.status === 'left' || frame.status === 'offline') {

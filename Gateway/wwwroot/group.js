@@ -1,9 +1,10 @@
-// What the page knows about one group, apart from the DOM. Messages are keyed by seq so a
-// message that arrives twice (live event, publish ok, catch-up page overlapping) is held once.
+// What the page knows about one conversation (a group, or a direct conversation: see targets.js),
+// apart from the DOM. Messages are keyed by seq so a message that arrives twice (live event, publish
+// ok, catch-up page overlapping) is held once.
 
 export class Group {
   /**
-   * @param {string} name
+   * @param {string} name the conversation's key (targets.js)
    * @param {number} lastSeq the group's newest seq when we learned about it; anything up to
    *   it is old history (fetched on demand), anything after it must reach us live or by catch-up
    */
@@ -17,6 +18,10 @@ export class Group {
     this.loadingOlder = false;
     this.members = null;         // Map username → {userId, username, online}, once fetched
     this.typing = new Map();     // username → timer that hides the "is typing" notice
+    this.blocked = false;        // a direct conversation whose other user we block
+    this.readSeq = 0;            // our read marker on the server: the newest seq marked read
+    this.readSentAt = 0;         // Date.now() when we last sent a marker for this conversation
+    this.readTimer = null;       // a marker waiting to be sent (markers go at most once a second)
   }
 
   /** Holds the message unless its seq is already held; returns whether it was new. */

@@ -6,10 +6,11 @@ import * as view from './view.js';
 /**
  * @param {import('./state.js').ChatState} state
  * @param {{stopTyping: (group: import('./group.js').Group, user: string) => void,
- *          onUnread: () => void}} hooks
- *   onUnread: a group's unread count went up (the group list shows the counts)
+ *          onUnread: () => void, onShown: () => void}} hooks
+ *   onUnread: a group's unread count went up (the group list shows the counts);
+ *   onShown: new messages went on screen (to be marked read)
  */
-export function createMessages(state, { stopTyping, onUnread }) {
+export function createMessages(state, { stopTyping, onUnread, onShown }) {
   const isOwn = (message) => message.from.toLowerCase() === state.me?.toLowerCase();
 
   /**
@@ -21,6 +22,7 @@ export function createMessages(state, { stopTyping, onUnread }) {
     const onScreen = group.name === state.selected;
     const stickToBottom = onScreen && view.isNearBottom();
     let unread = 0;
+    let shown = false;
     for (const message of messages) {
       if (!group.add(message)) {
         continue;
@@ -28,9 +30,13 @@ export function createMessages(state, { stopTyping, onUnread }) {
       if (onScreen) {
         view.insertMessage(message, isOwn(message));
         stopTyping(group, message.from);
+        shown = true;
       } else if (isNew && !isOwn(message)) {
         unread++;
       }
+    }
+    if (shown) {
+      onShown();
     }
     if (stickToBottom) {
       view.scrollToBottom();

@@ -1,6 +1,7 @@
 // Sending: a message waits in the outbox until the server confirms it, so nothing typed is lost
 // to a drop and the messages of one page reach the group in the order they were sent.
 
+import { directUser } from './targets.js';
 import * as view from './view.js';
 
 const { el } = view;
@@ -55,11 +56,15 @@ export function createOutbox(state, connection, { receive }) {
       while (state.outbox.length > 0) {
         const entry = state.outbox[0];
         try {
-          const reply = await connection.request('publish', entry);
+          const { text, clientMsgId } = entry;
+          const to = directUser(entry.group);
+          const reply = to === null
+            ? await connection.request('publish', { group: entry.group, text, clientMsgId })
+            : await connection.request('direct', { to, text, clientMsgId });
           const group = state.groups.get(entry.group);
           if (group) {
             // Shown now rather than on the message event, which may come before or after the ok.
-            receive(group, [{ type: 'message', group: entry.group, seq: reply.seq, from: state.me, text: entry.text, ts: reply.ts, clientMsgId: entry.clientMsgId }], false);
+            receive(group, [{ seq: reply.seq, from: state.me, text, ts: reply.ts, clientMsgId }], false);
           }
         } catch (e) {
           if (e.code === 'disconnected') {

@@ -5,6 +5,8 @@ import { GROUP_KEY, TOKEN_KEY, USER_KEY } from './state.js';
 import * as view from './view.js';
 
 const { el, reportError } = view;
+// The protocol revision with direct messages: its sockets also receive `direct` events.
+const PROTOCOL = 2;
 
 /**
  * @param {import('./state.js').ChatState} state
@@ -22,7 +24,7 @@ export function createSession(state, connection, { syncGroups, openGroup, select
     }
     let reply;
     try {
-      reply = await connection.request('auth', { token });
+      reply = await connection.request('auth', { token, protocol: PROTOCOL });
     } catch (e) {
       if (e.code === 'unauthorized') {
         logOut();
@@ -61,7 +63,7 @@ export function createSession(state, connection, { syncGroups, openGroup, select
       if (action === 'register') {
         await connection.request('register', credentials);
       }
-      reply = await connection.request('login', credentials);
+      reply = await connection.request('login', { ...credentials, protocol: PROTOCOL });
     } catch (e) {
       view.showError(e.message);
       connection.close(); // no anonymous socket left idling until the server's 30 s deadline

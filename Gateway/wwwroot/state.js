@@ -10,8 +10,8 @@ export class ChatState {
   me = null;                 // our username, spelled as registered
   online = false;            // authenticated: other requests would get unauthorized before this
   /** @type {Map<string, import('./group.js').Group>} */
-  groups = new Map();        // name → Group
-  selected = null;           // name of the group on screen
+  groups = new Map();        // conversation key (targets.js) → Group
+  selected = null;           // key of the conversation on screen
   // Publishes not yet confirmed, oldest first. Sent one at a time so they keep their order, and
   // kept across a reconnect: the retry reuses the clientMsgId, so the server stores it once.
   outbox = [];

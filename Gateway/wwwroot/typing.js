@@ -1,6 +1,7 @@
 // "Is typing" notices: ours are sent at most every couple of seconds while the text changes, and
 // each one of others' is shown for a few seconds (or until that person's message arrives).
 
+import { directUser } from './targets.js';
 import * as view from './view.js';
 
 const { el } = view;
@@ -14,7 +15,9 @@ const TYPING_SENT_EVERY_MS = 2000;
 export function createTyping(state, connection) {
   function noteTyping() {
     const now = Date.now();
-    if (state.online && state.selected && el.message.value && now - state.lastTypingSent >= TYPING_SENT_EVERY_MS) {
+    // Typing notices are a group's; the protocol has none for direct conversations.
+    const inGroup = state.selected && directUser(state.selected) === null;
+    if (state.online && inGroup && el.message.value && now - state.lastTypingSent >= TYPING_SENT_EVERY_MS) {
       state.lastTypingSent = now;
       connection.notify('typing', { group: state.selected });
     }

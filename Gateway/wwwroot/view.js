@@ -19,6 +19,9 @@ export const el = {
   groupName: $('group-name'),
   title: $('group-title'),
   leave: $('leave'),
+  block: $('block'),
+  directForm: $('direct-form'),
+  directUser: $('direct-user'),
   log: $('log'),
   pending: $('pending'),
   typing: $('typing'),
@@ -162,10 +165,16 @@ export function renderGroups(groups, selected, onSelect) {
   document.title = totalUnread ? `(${totalUnread}) OrleansChat` : 'OrleansChat';
 }
 
-/** The header and controls of the conversation pane for the selected group (or none). */
-export function renderConversation(name) {
+/**
+ * The header and controls of the conversation pane for the selected conversation (or none): a group can be
+ * left, a direct conversation's other user blocked or unblocked.
+ */
+export function renderConversation(name, { direct = false, blocked = false } = {}) {
   el.title.textContent = name ?? 'No group selected';
   el.leave.disabled = !name;
+  el.leave.hidden = direct;
+  el.block.hidden = !direct;
+  el.block.textContent = blocked ? 'Unblock' : 'Block';
   el.message.disabled = !name;
   el.send.disabled = !name;
 }

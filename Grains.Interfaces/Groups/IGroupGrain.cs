@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansChat.Conversations;
 
 namespace OrleansChat.Groups;
 
@@ -7,7 +8,7 @@ namespace OrleansChat.Groups;
 /// history and who of the members is online. Events go out on the group's stream (<see cref="GroupStream"/>).
 /// </summary>
 [Alias("OrleansChat.IGroupGrain")]
-public interface IGroupGrain : IGrainWithStringKey
+public interface IGroupGrain : IMessageLogGrain
 {
     /// <summary>Adds a member, creating the group when it does not exist yet. Joining again changes nothing.</summary>
     Task<JoinOutcome> Join(string userId, string username, bool online);
@@ -21,22 +22,10 @@ public interface IGroupGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<MemberInfo>> GetMembers(string userId);
 
-    /// <summary>The seq of the newest stored message (0 for none), for a member; not_found for a missing group.</summary>
-    [AlwaysInterleave]
-    Task<long> GetLastSeq(string userId);
-
-    /// <summary>Completes for a member; not_found for a missing group, forbidden for anyone else.</summary>
-    [AlwaysInterleave]
-    Task RequireMember(string userId);
-
     [AlwaysInterleave]
     Task Typing(string userId);
 
     /// <summary>Called by a member's user grain when the member's first socket opens or last socket closes.</summary>
     [AlwaysInterleave]
     Task SetPresence(string userId, bool online);
-
-    /// <summary>The newest page, for a member's history reads.</summary>
-    [AlwaysInterleave]
-    Task<HeadPage> GetHead(string userId);
 }

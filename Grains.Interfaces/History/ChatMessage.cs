@@ -1,6 +1,9 @@
 namespace OrleansChat.History;
 
-/// <summary>One stored message of a group. <see cref="Seq"/> starts at 1 and has no gaps.</summary>
+/// <summary>
+/// One stored message of a conversation. <see cref="Seq"/> starts at 1 and has no gaps. <see cref="To"/> is the
+/// recipient's registered username in a direct conversation, null in a group.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansChat.ChatMessage")]
 public sealed record ChatMessage(
     [property: Id(0)] long Seq,
@@ -8,4 +11,5 @@ public sealed record ChatMessage(
     [property: Id(2)] string From,
     [property: Id(3)] string Text,
     [property: Id(4)] DateTime Ts,
-    [property: Id(5)] string? ClientMsgId);
+    [property: Id(5)] string? ClientMsgId,
+    [property: Id(6)] string? To = null);

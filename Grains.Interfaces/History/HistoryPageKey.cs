@@ -2,12 +2,15 @@ using System.Globalization;
 
 namespace OrleansChat.History;
 
-/// <summary>The key of one sealed page of a group's history: page N holds seqs N*capacity+1 .. (N+1)*capacity.</summary>
-public readonly record struct HistoryPageKey(string Group, long Index)
+/// <summary>
+/// The key of one sealed page of a conversation's history (<see cref="Conversations.ConversationKey"/>): page N
+/// holds seqs N*capacity+1 .. (N+1)*capacity.
+/// </summary>
+public readonly record struct HistoryPageKey(string Conversation, long Index)
 {
-    // '/' cannot occur in a group name, so no two pages of two groups share a key.
-    public string ToGrainKey() => string.Create(CultureInfo.InvariantCulture, $"{Group}/{Index}");
+    // '/' occurs in no conversation key, so no two pages of two conversations share a key.
+    public string ToGrainKey() => string.Create(CultureInfo.InvariantCulture, $"{Conversation}/{Index}");
 
-    /// <summary>The group whose page has this grain key.</summary>
-    public static string GroupOf(string grainKey) => grainKey[..grainKey.LastIndexOf('/')];
+    /// <summary>The conversation key of the page with this grain key.</summary>
+    public static string ConversationOf(string grainKey) => grainKey[..grainKey.LastIndexOf('/')];
 }

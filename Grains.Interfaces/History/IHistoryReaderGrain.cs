@@ -3,8 +3,8 @@ using Orleans.Concurrency;
 namespace OrleansChat.History;
 
 /// <summary>
-/// Reads ranges of a group's history from its pages, off the group grain so that reading old pages never
-/// holds up publishing. Keyed by group name.
+/// Reads ranges of a conversation's history from its pages, off the conversation's grain so that reading old
+/// pages never holds up publishing. Keyed by the conversation's key (<see cref="Conversations.ConversationKey"/>).
 /// </summary>
 [Alias("OrleansChat.IHistoryReaderGrain")]
 public interface IHistoryReaderGrain : IGrainWithStringKey
@@ -15,7 +15,7 @@ public interface IHistoryReaderGrain : IGrainWithStringKey
 
     /// <summary>
     /// The stored messages with after &lt; seq &lt;= through, for a gateway repairing a gap in its relay of the
-    /// group to the sockets of members such as <paramref name="userId"/>; forbidden for a non-member.
+    /// conversation to the sockets of members such as <paramref name="userId"/>; forbidden for a non-member.
     /// </summary>
     [ReadOnly]
     Task<IReadOnlyList<ChatMessage>> ReadRange(string userId, long after, long through);

@@ -13,6 +13,10 @@ public interface IGatewayObserver : IGrainObserver
     [OneWay]
     Task MembershipChanged(string userId, string group, bool isMember, long lastSeq);
 
+    /// <summary>The user marked a conversation read on some socket: tell the user's sockets, so their unread counts agree.</summary>
+    [OneWay]
+    Task ReadMarked(string userId, Users.ReadMarker marker);
+
     /// <summary>The sessions (see <see cref="Users.SessionToken.SessionIdOf"/>) no longer valid: close their sockets.</summary>
     [OneWay]
     Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds);

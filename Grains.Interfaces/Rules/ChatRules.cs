@@ -49,6 +49,11 @@ public static class ChatRules
         ChatErrorCode.BadRequest,
         "after must be a whole number, 0 or more");
 
+    public static readonly Rule<long?> ReadSeq = new(
+        seq => seq is >= 0,
+        ChatErrorCode.BadRequest,
+        "seq must be a whole number, 0 or more");
+
     public static readonly Rule<long?> HistoryBefore = new(
         before => before is null or >= 0,
         ChatErrorCode.BadRequest,
@@ -63,6 +68,8 @@ public static class ChatRules
     public static ChatException ClusterUnreachable() => new(ChatErrorCode.Unavailable, "the chat cluster is not reachable right now; retry");
 
     public static ChatException InvalidToken() => new(ChatErrorCode.Unauthorized, "invalid or expired token");
+
+    public static ChatException TooManyReadMarkers() => new(ChatErrorCode.RateLimited, "too many read markers; slow down");
 
     public static ChatException TooManyRequests() => new(ChatErrorCode.RateLimited, "too many requests; slow down");
 
@@ -81,6 +88,9 @@ public static class ChatRules
 
     public static ChatException TooManyGroups(int groupsPerUser) =>
         new(ChatErrorCode.RateLimited, $"a user may belong to at most {groupsPerUser} groups");
+
+    public static ChatException TooManyConversations(string username, int conversationsPerUser) =>
+        new(ChatErrorCode.RateLimited, $"{username} has reached the limit of {conversationsPerUser} direct conversations");
 
     public static ChatException TooManyMembers(int membersPerGroup) =>
         new(ChatErrorCode.RateLimited, $"a group may have at most {membersPerGroup} members");

@@ -34,6 +34,32 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The user's groups with their newest seqs; drops (and forgets) any that no longer counts the user as a member.</summary>
     Task<IReadOnlyList<GroupSummary>> GetGroups();
 
+    /// <summary>
+    /// The user's direct conversations (<see cref="Direct.IDirectGrain"/>) with their newest seqs, by the other
+    /// user's userId.
+    /// </summary>
+    Task<IReadOnlyList<ConversationSummary>> GetConversations();
+
+    /// <summary>The account's userId and registered username; not_found for a user that never registered.</summary>
+    [AlwaysInterleave, ReadOnly]
+    Task<UserIdentity> Describe();
+
+    /// <summary>
+    /// Called by a direct conversation as it starts: lists it (rate_limited past the user's limit) and tells
+    /// the user's sockets to follow it. Answers the user's identity; not_found for no such user.
+    /// </summary>
+    Task<UserIdentity> AddConversation(string peerUserId, string peerUsername);
+
+    /// <summary>Called by a direct conversation when this user blocks or unblocks the other one; lists it if new.</summary>
+    Task ConversationBlockChanged(string peerUserId, string peerUsername, bool blocked);
+
+    /// <summary>
+    /// Marks a group or direct conversation (by <see cref="Conversations.ConversationKey"/>) read up to
+    /// <paramref name="seq"/>, clamped to its newest seq; a marker never moves back. The user's sockets hear of a
+    /// change. Answers the marker as it now is; not_found or forbidden as reading the conversation would be.
+    /// </summary>
+    Task<ReadMarker> MarkRead(string conversation, long seq);
+
     /// <summary>A gateway's count of this user's open sockets, renewing its lease; a count of 0 ends it.</summary>
     Task ReportSockets(SocketReport report);
 

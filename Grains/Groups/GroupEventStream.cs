@@ -4,11 +4,11 @@ using Orleans.Streams;
 namespace OrleansChat.Groups;
 
 /// <summary>
-/// Emits a group's events on its stream, for the gateways to relay to their sockets. Live delivery is best
+/// Emits a conversation's events on its stream, for the gateways to relay to their sockets. Live delivery is best
 /// effort: an event the stream loses is one the gateways repair from history (messages) or can do without
 /// (presence and typing, which the next member list shows).
 /// </summary>
-internal sealed class GroupEventStream(IAsyncStream<GroupEvent> stream, string group, ILogger logger)
+internal sealed class GroupEventStream(IAsyncStream<GroupEvent> stream, string conversation, ILogger logger)
 {
     public async Task EmitAsync(GroupEvent groupEvent)
     {
@@ -18,7 +18,7 @@ internal sealed class GroupEventStream(IAsyncStream<GroupEvent> stream, string g
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not emit {Event} on the stream of group {Group}", groupEvent.GetType().Name, group);
+            logger.LogWarning(ex, "Could not emit {Event} on the stream of {Conversation}", groupEvent.GetType().Name, conversation);
         }
     }
 }

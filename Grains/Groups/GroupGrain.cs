@@ -66,7 +66,7 @@ public sealed class GroupGrain(
             ChatRules.ClientMsgId.Require(clientMsgId);
         }
 
-        return _messages.PublishAsync(userId, username, text, clientMsgId);
+        return _messages.PublishAsync(userId, username, text, clientMsgId, to: null);
     }
 
     public async Task<IReadOnlyList<MemberInfo>> GetMembers(string userId)

@@ -1,7 +1,7 @@
 namespace OrleansChat.Groups;
 
-/// <summary>A publish waiting for the group's next storage write.</summary>
-internal sealed class PendingPublish(string userId, string username, string text, string? clientMsgId)
+/// <summary>A publish waiting for the conversation's next storage write; <paramref name="to"/> names a direct message's recipient.</summary>
+internal sealed class PendingPublish(string userId, string username, string text, string? clientMsgId, string? to)
 {
     private readonly TaskCompletionSource<PublishReceipt> _receipt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -12,6 +12,8 @@ internal sealed class PendingPublish(string userId, string username, string text
     public string Text => text;
 
     public string? ClientMsgId => clientMsgId;
+
+    public string? To => to;
 
     public Task<PublishReceipt> Receipt => _receipt.Task;
 

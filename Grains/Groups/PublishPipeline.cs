@@ -5,12 +5,13 @@ using OrleansChat.Rules;
 namespace OrleansChat.Groups;
 
 /// <summary>
-/// Stores a group's messages: group commit into the newest page of history (the head), sealing full pages
-/// into page grains, and recognising a client's retry of a publish by its clientMsgId. Each publish is
-/// answered once its message is durable; a failed write answers unavailable and stores nothing.
+/// Stores a conversation's messages (a group's or a direct conversation's): group commit into the newest page
+/// of history (the head), sealing full pages into page grains, and recognising a client's retry of a publish by
+/// its clientMsgId. Each publish is answered once its message is durable; a failed write answers unavailable and
+/// stores nothing.
 /// </summary>
 internal sealed class PublishPipeline(
-    string group,
+    string conversation,
     IPersistentState<GroupHeadState> head,
     IGrainFactory grains,
     TimeProvider clock,
@@ -26,7 +27,8 @@ internal sealed class PublishPipeline(
 
     public HeadPage Head => new(head.State.PageIndex, head.State.Messages.ToArray(), head.State.LastSeq);
 
-    public async Task<PublishReceipt> PublishAsync(string userId, string username, string text, string? clientMsgId)
+    /// <remarks><paramref name="to"/>: a direct message's recipient, stored with it (null in a group).</remarks>
+    public async Task<PublishReceipt> PublishAsync(string userId, string username, string text, string? clientMsgId, string? to)
     {
         RecentClientMessageIds? recentIds = null;
         if (clientMsgId is not null)
@@ -38,7 +40,7 @@ internal sealed class PublishPipeline(
             }
         }
 
-        var publish = new PendingPublish(userId, username, text, clientMsgId);
+        var publish = new PendingPublish(userId, username, text, clientMsgId, to);
         if (clientMsgId is not null)
         {
             recentIds!.AddPending(userId, clientMsgId, publish.Receipt);
@@ -92,7 +94,7 @@ internal sealed class PublishPipeline(
 
             var ts = clock.UtcNowToMillisecond();
             var stored = batch
-                .Select((publish, i) => new ChatMessage(page.LastSeq + i + 1, publish.UserId, publish.Username, publish.Text, ts, publish.ClientMsgId))
+                .Select((publish, i) => new ChatMessage(page.LastSeq + i + 1, publish.UserId, publish.Username, publish.Text, ts, publish.ClientMsgId, publish.To))
                 .ToList();
             head.State = new GroupHeadState { PageIndex = page.PageIndex, Messages = [.. page.Messages, .. stored] };
             await WriteHead(before, batch);
@@ -108,7 +110,7 @@ internal sealed class PublishPipeline(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Storing messages of group {Group} failed", group);
+            logger.LogError(ex, "Storing messages of {Conversation} failed", conversation);
             FailAllPending();
         }
     }
@@ -134,7 +136,7 @@ internal sealed class PublishPipeline(
     }
 
     private Task SealPage(GroupHeadState full) =>
-        grains.GetGrain<IHistoryPageGrain>(new HistoryPageKey(group, full.PageIndex).ToGrainKey()).Seal(full.Messages.ToArray());
+        grains.GetGrain<IHistoryPageGrain>(new HistoryPageKey(conversation, full.PageIndex).ToGrainKey()).Seal(full.Messages.ToArray());
 
     private void FailAllPending()
     {
@@ -164,7 +166,7 @@ internal sealed class PublishPipeline(
         catch (Exception ex)
         {
             _recentIds = null;
-            logger.LogWarning(ex, "Could not load recent clientMsgIds of group {Group}", group);
+            logger.LogWarning(ex, "Could not load recent clientMsgIds of {Conversation}", conversation);
             throw Fail.Unavailable("history is not readable right now; retry");
         }
     }
@@ -177,7 +179,7 @@ internal sealed class PublishPipeline(
         var oldestWanted = newest.LastSeq - ChatLimits.IdempotencyWindow + 1;
         for (var index = newest.PageIndex - 1; index >= 0 && (index + 1) * HistoryPaging.PageCapacity >= oldestWanted; index--)
         {
-            var key = new HistoryPageKey(group, index).ToGrainKey();
+            var key = new HistoryPageKey(conversation, index).ToGrainKey();
             messages.InsertRange(0, await grains.GetGrain<IHistoryPageGrain>(key).GetMessages(userId));
         }
 

@@ -1,4 +1,4 @@
-using OrleansChat.Groups;
+using OrleansChat.Conversations;
 
 namespace OrleansChat.History;
 
@@ -18,12 +18,12 @@ public sealed class HistoryPageGrain(
     }
 
     /// <remarks>
-    /// The page asks its group whether the reader is a member, so that a cluster client cannot read a group's
-    /// history around the reader grain; old pages are read far less often than messages are published.
+    /// The page asks its conversation's grain whether the reader is a member, so that a cluster client cannot
+    /// read a conversation's history around the reader grain; old pages are read far less often than messages are published.
     /// </remarks>
     public async Task<IReadOnlyList<ChatMessage>> GetMessages(string userId)
     {
-        await GrainFactory.GetGrain<IGroupGrain>(HistoryPageKey.GroupOf(this.GetPrimaryKeyString())).RequireMember(userId);
+        await ConversationKey.Parse(HistoryPageKey.ConversationOf(this.GetPrimaryKeyString())).Log(GrainFactory).RequireMember(userId);
         return page.State.Messages;
     }
 }

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansChat.Conversations;
 using OrleansChat.Groups;
 using OrleansChat.Rules;
 
@@ -7,14 +8,16 @@ namespace OrleansChat.History;
 [StatelessWorker]
 public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
 {
-    private string Group => this.GetPrimaryKeyString();
+    private string Conversation => this.GetPrimaryKeyString();
+
+    private IMessageLogGrain Log => ConversationKey.Parse(Conversation).Log(GrainFactory);
 
     public async Task<HistoryResult> Read(string userId, HistoryQuery query)
     {
         ChatRules.HistoryAfter.Require(query.After);
         ChatRules.HistoryBefore.Require(query.Before);
         ChatRules.HistoryLimit.Require(query.Limit);
-        var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId);
+        var head = await Log.GetHead(userId);
         var range = HistoryRange.Resolve(query with { Limit = Math.Min(query.Limit, ChatLimits.HistoryMaxLimit) }, head.LastSeq);
         var messages = await ReadSeqs(userId, range.From, range.To, head);
         return new HistoryResult(messages, range.More);
@@ -22,7 +25,7 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
 
     public async Task<IReadOnlyList<ChatMessage>> ReadRange(string userId, long after, long through)
     {
-        var head = await GrainFactory.GetGrain<IGroupGrain>(Group).GetHead(userId);
+        var head = await Log.GetHead(userId);
         return await ReadSeqs(userId, after + 1, Math.Min(through, head.LastSeq), head);
     }
 
@@ -38,7 +41,7 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
         {
             pages.Add(index == head.Index
                 ? Task.FromResult(head.Messages)
-                : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Group, index).ToGrainKey()).GetMessages(userId));
+                : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Conversation, index).ToGrainKey()).GetMessages(userId));
         }
 
         var messages = await Task.WhenAll(pages);

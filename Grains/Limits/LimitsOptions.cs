@@ -31,6 +31,11 @@ public sealed class LimitsOptions
 
     public int MembershipChangeBurst { get; set; } = 30;
 
+    /// <summary>Read markers (conversations marked read up to a seq), per user.</summary>
+    public double ReadMarkersPerSecond { get; set; } = 5;
+
+    public int ReadMarkerBurst { get; set; } = 20;
+
     /// <summary>Sockets bound to one user (by login or auth), per user; each may make the user go online.</summary>
     public double SignInsPerSecond { get; set; } = 2;
 
@@ -57,6 +62,9 @@ public sealed class LimitsOptions
     public int SocketsPerUser { get; set; } = 20;
 
     public int GroupsPerUser { get; set; } = 1000;
+
+    /// <summary>Direct conversations one user may have, started by either side or by a block.</summary>
+    public int ConversationsPerUser { get; set; } = 1000;
 
     public int MembersPerGroup { get; set; } = 10_000;
 }

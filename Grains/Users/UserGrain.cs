@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.Conversations;
+using OrleansChat.Direct;
 using OrleansChat.Errors;
 using OrleansChat.Groups;
 using OrleansChat.Limits;
@@ -12,6 +14,8 @@ namespace OrleansChat.Users;
 public sealed class UserGrain(
     [PersistentState("account", StorageNames.Chat)] IPersistentState<AccountState> account,
     [PersistentState("groups", StorageNames.Chat)] IPersistentState<UserGroupsState> memberships,
+    [PersistentState("conversations", StorageNames.Chat)] IPersistentState<UserConversationsState> conversations,
+    [PersistentState("reads", StorageNames.Chat)] IPersistentState<UserReadsState> reads,
     IPasswordHasher<AccountState> passwordHasher,
     IOptions<ChatOptions> options,
     IOptions<LimitsOptions> limits,
@@ -151,6 +155,12 @@ public sealed class UserGrain(
             await memberships.WriteStateAsync();
         }
 
+        // What was there before the user joined is history, not unread.
+        if (!reads.State.ReadSeqs.ContainsKey(group))
+        {
+            await WriteReadSeqsAsync(readSeqs => readSeqs[group] = outcome.LastSeq);
+        }
+
         _presence.MembershipChanged(group, isMember: true, outcome.LastSeq);
         return outcome;
     }
@@ -162,6 +172,11 @@ public sealed class UserGrain(
         if (memberships.State.Groups.Remove(group))
         {
             await memberships.WriteStateAsync();
+        }
+
+        if (reads.State.ReadSeqs.ContainsKey(group))
+        {
+            await WriteReadSeqsAsync(readSeqs => readSeqs.Remove(group));
         }
 
         _presence.MembershipChanged(group, isMember: false, lastSeq: 0);
@@ -180,10 +195,44 @@ public sealed class UserGrain(
             await memberships.WriteStateAsync();
         }
 
-        return groups.Zip(lastSeqs, (group, lastSeq) => (group, lastSeq))
-            .Where(pair => pair.lastSeq is not null)
-            .Select(pair => new GroupSummary(pair.group, pair.lastSeq!.Value))
+        var kept = groups.Zip(lastSeqs, (group, lastSeq) => (Group: group, LastSeq: lastSeq))
+            .Where(pair => pair.LastSeq is not null)
+            .Select(pair => (pair.Group, LastSeq: pair.LastSeq!.Value))
             .ToList();
+
+        // Memberships from before read markers: what was there is history, not unread.
+        var unmarked = kept.Where(pair => !reads.State.ReadSeqs.ContainsKey(pair.Group)).ToList();
+        if (unmarked.Count > 0)
+        {
+            await WriteReadSeqsAsync(readSeqs => unmarked.ForEach(pair => readSeqs[pair.Group] = pair.LastSeq));
+        }
+
+        return kept.Select(pair => new GroupSummary(pair.Group, pair.LastSeq, reads.State.ReadSeqs[pair.Group])).ToList();
+    }
+
+    public async Task<ReadMarker> MarkRead(string conversation, long seq)
+    {
+        RequireRegistered();
+        var key = ConversationKey.Parse(conversation);
+        string? with = null;
+        if (key.IsDirect)
+        {
+            var peer = key.IsParticipant(UserId) ? conversations.State.ByPeer.GetValueOrDefault(key.PeerOf(UserId)) : null;
+            with = peer?.Username ?? throw Fail.NotFound("no such conversation");
+        }
+
+        // The conversation's own grain says whether this user may read it, and how far it goes.
+        var lastSeq = await key.Log(GrainFactory).GetLastSeq(UserId);
+        var marked = reads.State.ReadSeqs.GetValueOrDefault(conversation);
+        var readSeq = Math.Min(seq, lastSeq);
+        if (readSeq > marked)
+        {
+            await WriteReadSeqsAsync(readSeqs => readSeqs[conversation] = readSeq);
+            marked = readSeq;
+            _presence.ReadMarked(new ReadMarker(key.Group, with, marked));
+        }
+
+        return new ReadMarker(key.Group, with, marked);
     }
 
     /// <summary>The group's newest seq; null when the group no longer counts this user as a member.</summary>
@@ -199,9 +248,104 @@ public sealed class UserGrain(
         }
     }
 
+    public async Task<IReadOnlyList<ConversationSummary>> GetConversations()
+    {
+        RequireRegistered();
+        var entries = conversations.State.ByPeer.OrderBy(entry => entry.Key, StringComparer.Ordinal).ToList();
+        var lastSeqs = await Task.WhenAll(entries.Select(entry => DirectWith(entry.Key).GetLastSeq(UserId)));
+        return entries.Zip(lastSeqs, (entry, lastSeq) => new ConversationSummary(
+            entry.Value.Username, lastSeq, entry.Value.Blocked, reads.State.ReadSeqs.GetValueOrDefault(ConversationKey.Between(UserId, entry.Key).ToGrainKey())))
+            .ToList();
+    }
+
+    public Task<UserIdentity> Describe()
+    {
+        RequireRegistered();
+        return Task.FromResult(Identity);
+    }
+
+    public async Task<UserIdentity> AddConversation(string peerUserId, string peerUsername)
+    {
+        RequireRegistered();
+        if (!conversations.State.ByPeer.ContainsKey(peerUserId))
+        {
+            await ListConversationAsync(peerUserId, new ConversationEntry(peerUsername, Blocked: false));
+        }
+
+        return Identity;
+    }
+
+    public async Task ConversationBlockChanged(string peerUserId, string peerUsername, bool blocked)
+    {
+        RequireRegistered();
+        var entry = new ConversationEntry(peerUsername, blocked);
+        if (conversations.State.ByPeer.GetValueOrDefault(peerUserId) != entry)
+        {
+            await ListConversationAsync(peerUserId, entry);
+        }
+    }
+
     public Task ReportSockets(SocketReport report) => _presence.ApplyAsync(report);
 
     public Task<bool> IsOnline() => Task.FromResult(_presence.IsOnline);
+
+    /// <summary>
+    /// Adds or changes one conversation in the list. A new one counts against the user's limit, and the user's
+    /// sockets start following it.
+    /// </summary>
+    private async Task ListConversationAsync(string peerUserId, ConversationEntry entry)
+    {
+        var byPeer = conversations.State.ByPeer;
+        var previous = byPeer.GetValueOrDefault(peerUserId);
+        var conversationsPerUser = limits.Value.ConversationsPerUser;
+        if (previous is null && limits.Value.Enabled && byPeer.Count >= conversationsPerUser)
+        {
+            throw ChatRules.TooManyConversations(account.State.Username!, conversationsPerUser);
+        }
+
+        byPeer[peerUserId] = entry;
+        try
+        {
+            await conversations.WriteStateAsync();
+        }
+        catch
+        {
+            if (previous is null)
+            {
+                byPeer.Remove(peerUserId);
+            }
+            else
+            {
+                byPeer[peerUserId] = previous;
+            }
+
+            throw;
+        }
+
+        if (previous is null)
+        {
+            _presence.MembershipChanged(ConversationKey.Between(UserId, peerUserId).ToGrainKey(), isMember: true, lastSeq: 0);
+        }
+    }
+
+    /// <summary>Changes the read markers and writes them; if the write fails, the grain goes on with them as they were.</summary>
+    private async Task WriteReadSeqsAsync(Action<Dictionary<string, long>> change)
+    {
+        var before = new Dictionary<string, long>(reads.State.ReadSeqs);
+        change(reads.State.ReadSeqs);
+        try
+        {
+            await reads.WriteStateAsync();
+        }
+        catch
+        {
+            reads.State.ReadSeqs = before;
+            throw;
+        }
+    }
+
+    private IDirectGrain DirectWith(string peerUserId) =>
+        GrainFactory.GetGrain<IDirectGrain>(ConversationKey.Between(UserId, peerUserId).ToGrainKey());
 
     private (LoginTicket Ticket, LoginSession Session) NewSession()
     {

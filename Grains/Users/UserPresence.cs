@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansChat.Groups;
 using OrleansChat.Presence;
+using OrleansChat.Users;
 
 namespace OrleansChat.Users;
 
@@ -40,6 +41,14 @@ internal sealed class UserPresence(
         foreach (var gateway in _leases.ConnectedGateways)
         {
             gateway.MembershipChanged(userId, group, isMember, lastSeq).Ignore();
+        }
+    }
+
+    public void ReadMarked(ReadMarker marker)
+    {
+        foreach (var gateway in _leases.ConnectedGateways)
+        {
+            gateway.ReadMarked(userId, marker).Ignore();
         }
     }
 

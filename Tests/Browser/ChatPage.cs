@@ -41,12 +41,30 @@ public sealed class ChatPage : IAsyncDisposable
         await Expect(Status).ToHaveTextAsync("online");
     }
 
+    public async Task LogInAsync(string username)
+    {
+        await Page.GetByLabel("Username").FillAsync(username);
+        await Page.GetByLabel("Password").FillAsync(Password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(Status).ToHaveTextAsync("online");
+    }
+
     public async Task JoinAsync(string group)
     {
         await Page.GetByLabel("Group", new() { Exact = true }).FillAsync(group);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
         await Expect(Page.Locator($"button.group[data-group=\"{group}\"]")).ToBeVisibleAsync();
     }
+
+    /// <summary>Opens the direct conversation with a user through the "User" field.</summary>
+    public async Task OpenDirectAsync(string user)
+    {
+        await Page.GetByLabel("User", new() { Exact = true }).FillAsync(user);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Message", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>The entry of a group (its name) or of a direct conversation (@ and the other user) in the list.</summary>
+    public ILocator Conversation(string key) => Page.Locator($"button.group[data-group=\"{key}\"]");
 
     public async Task SendAsync(string text)
     {

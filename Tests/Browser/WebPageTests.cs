@@ -56,6 +56,48 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DirectMessages_ReachTheOtherUser_SurviveAReload_AndBlockingStopsThem()
+    {
+        await _bob.OpenDirectAsync(_aliceName.ToUpperInvariant());
+        await Expect(_bob.Page.Locator("#group-title")).ToHaveTextAsync($"@{_aliceName}");
+        await _bob.SendAsync("psst alice");
+        await Expect(_alice.Conversation($"@{_bobName}").Locator(".unread")).ToHaveTextAsync("1");
+        await _alice.Conversation($"@{_bobName}").ClickAsync();
+        await Expect(_alice.Message("psst alice")).ToHaveCountAsync(1);
+        await _alice.SendAsync("hi bob, privately");
+        await Expect(_bob.Message("hi bob, privately")).ToHaveCountAsync(1);
+
+        await _alice.Page.ReloadAsync();
+        await Expect(_alice.Conversation($"@{_bobName}")).ToBeVisibleAsync();
+        await Expect(_alice.Message("psst alice")).ToHaveCountAsync(1);
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = "Block", Exact = true }).ClickAsync();
+        await Expect(_alice.Page.GetByRole(AriaRole.Button, new() { Name = "Unblock", Exact = true })).ToBeVisibleAsync();
+        await _bob.SendAsync("are you there?");
+
+        await Expect(_bob.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"{_aliceName} does not accept direct messages from you");
+        await Expect(_alice.Message("are you there?")).ToHaveCountAsync(0);
+        await Expect(_bob.Conversation(_group)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task ReadingInOneTab_ClearsTheUnreadBadgeInTheOther()
+    {
+        var other = Unique.Name("other");
+        await _bob.JoinAsync(other);
+        await using var bobsSecondTab = await ChatPage.OpenAsync(_fixture);
+        await bobsSecondTab.LogInAsync(_bobName);
+        await bobsSecondTab.Conversation(other).ClickAsync();
+        await _alice.SendAsync("unread until bob looks");
+        await Expect(_bob.Conversation(_group).Locator(".unread")).ToHaveTextAsync("1");
+        await Expect(bobsSecondTab.Conversation(_group).Locator(".unread")).ToHaveTextAsync("1");
+
+        await _bob.Conversation(_group).ClickAsync();
+
+        await Expect(_bob.Message("unread until bob looks")).ToHaveCountAsync(1);
+        await Expect(bobsSecondTab.Conversation(_group).Locator(".unread")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task LogOut_EndsTheSessionOnTheServer()
     {
         var token = await _alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('orleanschat.token')");

@@ -68,6 +68,49 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task DirectMessages_SendChatListHistoryBlock()
+    {
+        var bob = await fixture.Host.RegisterAsync(Unique.Name("Bob"));
+        var user = Unique.Name("Cli");
+        await Ok(Password, "register", user, "--password-stdin");
+        await Ok(Password, "login", user, "--password-stdin");
+
+        var sent = await Ok(null, "dm", bob.ToUpperInvariant(), "hello bob");
+        await Ok("typed line", "chat", $"@{bob}");
+        var history = await Ok(null, "history", $"@{bob}");
+        var conversations = await Ok(null, "conversations");
+        var read = await Ok(null, "read", $"@{bob}", "5");
+        var afterRead = await Ok(null, "conversations");
+        var blocked = await Ok(null, "block", bob);
+        var listed = await Ok(null, "conversations", "--json");
+        var unblocked = await Ok(null, "unblock", bob);
+
+        Assert.Equal($"sent #1 to {bob}", sent);
+        Assert.Matches(@$"^#1 \d\d:\d\d:\d\d {user}: hello bob\n#2 \d\d:\d\d:\d\d {user}: typed line$", history);
+        Assert.Equal($"{bob} (last seq 2, 2 unread)", conversations);
+        Assert.Equal("read up to #2", read);
+        Assert.Equal($"{bob} (last seq 2)", afterRead);
+        Assert.Equal($"blocked {bob}", blocked);
+        Assert.Contains("\"blocked\":true", listed, StringComparison.Ordinal);
+        Assert.Equal($"unblocked {bob}", unblocked);
+    }
+
+    [Fact]
+    public async Task Tail_PrintsDirectMessagesOfAConversationAnotherUserStarts()
+    {
+        var user = await fixture.Host.RegisterAsync(Unique.Name("Tail"));
+        var (bob, bobName) = await fixture.Host.LoggedInAsync();
+        await using var _b = bob;
+        await Ok(Chatters.Password, "login", user, "--password-stdin");
+
+        await using var tail = CliProcess.Start(_configHome, null, "--url", Url, "tail", $"@{bobName.ToUpperInvariant()}");
+        Assert.StartsWith($"following @{bobName}", await tail.NextStderrLineAsync(), StringComparison.Ordinal);
+        await bob.OkAsync(new { type = "direct", to = user, text = "seen by tail" });
+
+        Assert.Matches($"^#1 \\d\\d:\\d\\d:\\d\\d {bobName}: seen by tail$", await tail.NextStdoutLineAsync());
+    }
+
+    [Fact]
     public async Task Chat_SendsTypedLinesAndEndsAtEndOfInput()
     {
         var user = await fixture.Host.RegisterAsync(Unique.Name("Chat"));

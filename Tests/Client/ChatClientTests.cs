@@ -37,12 +37,47 @@ public sealed class ChatClientTests(GatewayFixture fixture)
         Assert.Equal((group, 1L, aliceName, "hi bob", published.Ts, "m-1"), (received.Group, received.Seq, received.From, received.Text, received.Ts, received.ClientMsgId));
         Assert.Equal(bobName, (await alice.NextEventAsync<UserTyping>(timeout: ChatSocketTestExtensions.Timeout)).User);
         Assert.Equal([aliceName, bobName], (await alice.MembersAsync(group)).Select(m => m.Username).Order(StringComparer.OrdinalIgnoreCase));
-        Assert.Equal([new GroupInfo(group, 1)], await bob.GroupsAsync());
+        Assert.Equal([new GroupInfo(group, 1, ReadSeq: 0, Unread: 1)], await bob.GroupsAsync());
+        Assert.Equal(1, await bob.MarkReadAsync(group, 1));
+        Assert.Equal(new ReadMarked(group, null, 1), await bob.NextEventAsync<ReadMarked>(timeout: ChatSocketTestExtensions.Timeout));
         var history = await bob.HistoryAsync(group, after: 0);
         Assert.Equal("hi bob", Assert.Single(history.Messages).Text);
         Assert.False(history.More);
         await bob.LeaveAsync(group);
         Assert.Empty(await bob.GroupsAsync());
+    }
+
+    [Fact]
+    public async Task DirectMessages_RoundTrip()
+    {
+        await using var alice = await ChatClient.ConnectAsync(fixture.Host.HttpUri);
+        await using var bob = await ChatClient.ConnectAsync(fixture.Host.HttpUri);
+        var aliceName = Unique.Name("Alice");
+        var bobName = Unique.Name("Bob");
+        await alice.RegisterAsync(aliceName, Password);
+        await bob.RegisterAsync(bobName, Password);
+        await alice.LoginAsync(aliceName, Password);
+        await bob.LoginAsync(bobName, Password);
+
+        var sent = await alice.DirectAsync(bobName.ToUpperInvariant(), "hi bob", "d-1");
+        var received = await bob.NextEventAsync<DirectReceived>(timeout: ChatSocketTestExtensions.Timeout);
+        var own = await alice.NextEventAsync<DirectReceived>(timeout: ChatSocketTestExtensions.Timeout);
+        var history = await bob.DirectHistoryAsync(aliceName, after: 0);
+        var blocked = await bob.BlockAsync(aliceName.ToLowerInvariant());
+        var refused = await Assert.ThrowsAsync<ChatForbiddenException>(() => alice.DirectAsync(bobName, "blocked"));
+        var conversations = await bob.ConversationsAsync();
+        await bob.BlockAsync(aliceName, blocked: false);
+
+        Assert.Equal((bobName, 1L), (sent.With, sent.Seq));
+        Assert.Equal(new DirectReceived(aliceName, 1, aliceName, "hi bob", sent.Ts, "d-1"), received);
+        Assert.Equal(new DirectReceived(bobName, 1, aliceName, "hi bob", sent.Ts, "d-1"), own);
+        Assert.Equal((aliceName, false), (history.With, history.More));
+        Assert.Equal(received, Assert.Single(history.Messages));
+        Assert.Equal(aliceName, blocked);
+        Assert.Contains(bobName, refused.Message);
+        Assert.Equal([new ConversationInfo(aliceName, 1, Blocked: true, ReadSeq: 0, Unread: 1)], conversations);
+        Assert.Equal(1, await bob.MarkDirectReadAsync(aliceName, 5));
+        Assert.Equal(2, (await alice.DirectAsync(bobName, "unblocked")).Seq);
     }
 
     [Fact]

@@ -12,10 +12,12 @@ namespace OrleansChat.Tests.Fuzz;
 internal sealed class FrameFuzzer(int seed, string group)
 {
     private static readonly string[] Types =
-        ["register", "login", "auth", "join", "leave", "publish", "history", "members", "groups", "typing", "ping", "change_password", "dance", ""];
+        ["register", "login", "auth", "join", "leave", "publish", "history", "members", "groups", "typing", "ping", "change_password",
+            "direct", "conversations", "block", "unblock", "read", "dance", ""];
 
     private static readonly string[] Fields =
-        ["username", "password", "newPassword", "token", "group", "text", "clientMsgId", "after", "before", "limit", "id", "type", "extra"];
+        ["username", "password", "newPassword", "token", "group", "text", "clientMsgId", "after", "before", "limit", "id", "type", "extra",
+            "to", "with", "user", "protocol", "seq"];
 
     // Strings that have broken parsers and validators before: control characters, bidi overrides, zero-width
     // characters, combining marks, emoji, lone surrogates (as JSON escapes), NUL, quotes and backslashes.
@@ -63,9 +65,10 @@ internal sealed class FrameFuzzer(int seed, string group)
     private string FieldValue(string name) => (name, _random.Next(3)) switch
     {
         ("group", 0) => Quoted(group),
-        ("username" or "group", 1) => Quoted(RandomName()),
+        ("username" or "group" or "to" or "with" or "user", 1) => Quoted(RandomName()),
+        ("protocol", 0) => _random.Next(-1, 4).ToString(CultureInfo.InvariantCulture),
         ("password" or "newPassword", 0) => Quoted("a valid but wrong password"),
-        ("after" or "before" or "limit", 0) => _random.Next(-2, 300).ToString(CultureInfo.InvariantCulture),
+        ("after" or "before" or "limit" or "seq", 0) => _random.Next(-2, 300).ToString(CultureInfo.InvariantCulture),
         _ => Value(0),
     };
 

@@ -12,6 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private const string InnerStorage = "chat-memory";
 
+    /// <summary>Low, so that a test reaches the limit with a handful of users.</summary>
+    public const int ConversationsPerUser = 3;
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -26,7 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddChatGrains(new ConfigurationBuilder().Build());
+            silo.AddChatGrains(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Limits:ConversationsPerUser"] = $"{ConversationsPerUser}" })
+                .Build());
             silo.AddMemoryGrainStorage(InnerStorage);
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Chat, (services, _) =>
                 new CountingGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using OrleansChat.Errors;
 using OrleansChat.Groups;
 using OrleansChat.Presence;
@@ -146,30 +145,5 @@ public sealed class PresenceGrainTests(ClusterFixture fixture)
         var gateway = new RecordingGateway();
         await user.ReportSockets(new SocketReport("gw", fixture.Client.CreateObjectReference<IGatewayObserver>(gateway), 1, 1, LongLease));
         return (user, gateway);
-    }
-
-    private sealed class RecordingGateway : IGatewayObserver
-    {
-        private readonly Channel<(string UserId, string Group, bool IsMember)> _changes = Channel.CreateUnbounded<(string, string, bool)>();
-
-        public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq)
-        {
-            _changes.Writer.TryWrite((userId, group, isMember));
-            return Task.CompletedTask;
-        }
-
-        private readonly Channel<IReadOnlyList<long>> _endedSessions = Channel.CreateUnbounded<IReadOnlyList<long>>();
-
-        public Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds)
-        {
-            _endedSessions.Writer.TryWrite(sessionIds);
-            return Task.CompletedTask;
-        }
-
-        public async Task<(string UserId, string Group, bool IsMember)> NextAsync() =>
-            await _changes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-
-        public async Task<IReadOnlyList<long>> NextEndedSessionsAsync() =>
-            await _endedSessions.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

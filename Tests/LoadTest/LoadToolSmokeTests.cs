@@ -24,6 +24,17 @@ public sealed class LoadToolSmokeTests
     }
 
     [Fact]
+    public async Task DirectMessagesAgainstTheGateway_EveryDeliveryAccountedFor()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:Enabled", "false"));
+
+        var result = await RunLoadToolAsync("fanout", "--direct", "--url", host.HttpUri.ToString(), "--sockets", "16", "--sockets-per-user", "2", "--rate", "20", "--duration", "2", "--warmup", "1");
+
+        Assert.Equal("direct", result.GetProperty("mode").GetString());
+        AssertEveryDeliveryAccountedFor(result);
+    }
+
+    [Fact]
     public async Task FanoutAgainstTheYardstick_EveryDeliveryAccountedFor()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";

@@ -31,6 +31,39 @@ public sealed class AbuseLimitsTests
     }
 
     [Fact]
+    public async Task DirectMessages_TakeThePublishBudget()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:PublishesPerSecond", "0"), ("Limits:PublishBurst", "3"));
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var (socket, _) = room[0];
+        var bob = await host.RegisterAsync();
+
+        await socket.PublishAsync(room.Group, "in the group");
+        await socket.OkAsync(new { type = "direct", to = bob, text = "one" });
+        await socket.OkAsync(new { type = "direct", to = bob, text = "two" });
+        var refused = await socket.RequestAsync(new { type = "direct", to = bob, text = "one too many" });
+
+        Assert.Equal(("rate_limited", "too many messages; slow down"), (refused.Str("code"), refused.Str("message")));
+    }
+
+    [Fact]
+    public async Task ReadMarkersPastTheUsersBudget_RateLimited_AndCounted()
+    {
+        await using var host = await GatewayHost.StartAsync(("Limits:ReadMarkersPerSecond", "0"), ("Limits:ReadMarkerBurst", "2"));
+        using var metrics = new MetricRecorder(host);
+        await using var room = await ChatRoom.OpenAsync(host, 1);
+        var (socket, _) = room[0];
+        await socket.PublishAsync(room.Group, "m");
+
+        await socket.OkAsync(new { type = "read", group = room.Group, seq = 1 });
+        await socket.OkAsync(new { type = "read", group = room.Group, seq = 1 });
+        var refused = await socket.RequestAsync(new { type = "read", group = room.Group, seq = 1 });
+
+        Assert.Equal(("rate_limited", "too many read markers; slow down"), (refused.Str("code"), refused.Str("message")));
+        Assert.Equal(1, metrics.Sum(RateLimitedMetric, "orleanschat.limit=read_markers"));
+    }
+
+    [Fact]
     public async Task PublishesOfOneUser_CountedOverAllItsSockets()
     {
         await using var host = await GatewayHost.StartAsync(("Limits:PublishesPerSecond", "0"), ("Limits:PublishBurst", "3"));

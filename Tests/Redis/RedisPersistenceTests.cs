@@ -62,6 +62,48 @@ public sealed class RedisPersistenceTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task DirectConversationsAndBlocks_SurviveFullRestart()
+    {
+        var settings = redis.GatewaySettings(Unique.Name("svc"));
+        string aliceName, bobName, carolName;
+        var acknowledged = new List<(long Seq, string Text)>();
+
+        await using (var host = await GatewayHost.StartAsync(settings))
+        {
+            (aliceName, bobName, carolName) = (await host.RegisterAsync(), await host.RegisterAsync(), await host.RegisterAsync());
+            var (alice, _) = await host.LoggedInAsync(aliceName);
+            await using var _a = alice;
+            // 40 messages seal one page of the conversation and start the next.
+            for (var i = 1; i <= 40; i++)
+            {
+                var reply = await alice.OkAsync(new { type = "direct", to = bobName, text = $"dm {i}", clientMsgId = $"d{i}" });
+                acknowledged.Add((reply.GetProperty("seq").GetInt64(), $"dm {i}"));
+            }
+
+            await alice.OkAsync(new { type = "block", user = carolName });
+        }
+
+        await using var restarted = await GatewayHost.StartAsync(settings);
+        var (bob, _) = await restarted.LoggedInAsync(bobName);
+        var (carol, _) = await restarted.LoggedInAsync(carolName);
+        await using var _b = bob;
+        await using var _c = carol;
+        var history = await bob.OkAsync(new { type = "history", with = aliceName, after = 0, limit = 200 });
+        var conversations = await bob.OkAsync(new { type = "conversations" });
+        var blocked = await carol.RequestAsync(new { type = "direct", to = aliceName, text = "still blocked?" });
+
+        Assert.Equal(acknowledged, history.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("seq").GetInt64(), m.Str("text"))));
+        var entry = Assert.Single(conversations.GetProperty("conversations").EnumerateArray());
+        Assert.Equal((aliceName, 40L), (entry.Str("with"), entry.GetProperty("lastSeq").GetInt64()));
+        Assert.Equal("forbidden", blocked.Str("code"));
+        var (alice2, _) = await restarted.LoggedInAsync(aliceName);
+        await using var _a2 = alice2;
+        var retry = await alice2.OkAsync(new { type = "direct", to = bobName, text = "retried", clientMsgId = "d40" });
+        Assert.Equal(40, retry.GetProperty("seq").GetInt64());
+        Assert.Equal(41, (await alice2.OkAsync(new { type = "direct", to = bobName, text = "first after restart" })).GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
     public async Task EveryAcknowledgedMessage_PresentAfterRestart_UnderConcurrentLoad()
     {
         var settings = redis.GatewaySettings(Unique.Name("svc"));

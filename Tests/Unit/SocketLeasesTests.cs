@@ -67,5 +67,7 @@ public sealed class SocketLeasesTests
         public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq) => Task.CompletedTask;
 
         public Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds) => Task.CompletedTask;
+
+        public Task ReadMarked(string userId, ReadMarker marker) => Task.CompletedTask;
     }
 }

@@ -1,14 +1,23 @@
 namespace OrleansChat.Client;
 
 /// <summary>
-/// Per group, the last seq reported to the application, and the group's seq when this client began
-/// following it (from a join or a login). Together they say which messages are new and from where to
-/// catch up after a reconnect.
+/// Per conversation (a group, or a direct conversation under <see cref="DirectKey"/>), the last seq reported to
+/// the application, and the conversation's seq when this client began following it (from a join, a login or
+/// its first message). Together they say which messages are new and from where to catch up after a reconnect.
 /// </summary>
-internal sealed class GroupCursors
+internal sealed class ConversationCursors
 {
+    /// <summary>'@' is in no group name, so a direct conversation's key never meets a group's.</summary>
+    private const string DirectPrefix = "@";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (long? Delivered, long Baseline)> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>The key of the direct conversation with a user, by the registered name the server reports.</summary>
+    public static string DirectKey(string with) => DirectPrefix + with;
+
+    /// <summary>The other user of a direct conversation's key; null for a group's.</summary>
+    public static string? DirectWith(string key) => key.StartsWith(DirectPrefix, StringComparison.Ordinal) ? key[DirectPrefix.Length..] : null;
 
     public void Follow(string group, long baseline)
     {
@@ -54,7 +63,8 @@ internal sealed class GroupCursors
         }
     }
 
-    public IReadOnlyList<string> Groups
+    /// <summary>The keys of every conversation followed: group names and <see cref="DirectKey"/>s.</summary>
+    public IReadOnlyList<string> Keys
     {
         get
         {
