@@ -45,7 +45,7 @@ internal static class ChatCommandLine
         var root = new RootCommand("Command-line client for OrleansChat");
         root.Options.Add(UrlOption);
         root.Options.Add(JsonOption);
-        foreach (var command in AccountCommands.Build().Concat(GroupCommands.Build()).Concat(MessageCommands.Build()).Concat(DirectCommands.Build()).Concat(LiveCommands.Build()))
+        foreach (var command in AccountCommands.Build().Concat(GroupCommands.Build()).Concat(MessageCommands.Build()).Concat(DirectCommands.Build()).Concat(ModerationCommands.Build()).Concat(LiveCommands.Build()))
         {
             root.Subcommands.Add(command);
         }

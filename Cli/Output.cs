@@ -49,6 +49,18 @@ internal sealed class Output(bool json)
             case PresenceChanged presence:
                 Human($"{presence.Group}: {presence.User} {presence.Status}", $"[grey]{presence.Group}: {presence.User} {presence.Status}[/]");
                 break;
+            case MemberChanged change when json:
+                Line(new { type = "member", group = change.Group, user = change.User, action = change.Action, by = change.By, role = change.Role });
+                break;
+            case MemberChanged change:
+                Human($"{change.Group}: {change.User} {change.Action} by {change.By} ({change.Role})", $"[grey]{change.Group}: {change.User} {change.Action} by {change.By} ({change.Role})[/]");
+                break;
+            case InvitationReceived invitation:
+                Status($"{invitation.By} invites you to {invitation.Group}; join it to accept");
+                break;
+            case GroupDeleted deleted:
+                Status($"{deleted.Group} was deleted by {deleted.By}");
+                break;
             case UserTyping typing when json:
                 Line(new { type = "typing", group = typing.Group, user = typing.User });
                 break;
@@ -84,9 +96,10 @@ internal sealed class Output(bool json)
 
         foreach (var member in members)
         {
+            var role = member.Role == "member" ? "" : $" ({member.Role})";
             Human(
-                $"{(member.Online ? "online " : "offline")} {member.Username}",
-                $"{(member.Online ? "[green]●[/]" : "[grey]○[/]")} {member.Username}");
+                $"{(member.Online ? "online " : "offline")} {member.Username}{role}",
+                $"{(member.Online ? "[green]●[/]" : "[grey]○[/]")} {member.Username}{role}");
         }
     }
 

@@ -98,10 +98,25 @@ public sealed class ChatClient : IAsyncDisposable
 
     public async Task<JoinResult> JoinAsync(string group, CancellationToken cancellationToken = default)
     {
-        var reply = await RequestAsync(new { type = "join", group }, cancellationToken);
-        var lastSeq = reply.GetProperty("lastSeq").GetInt64();
-        _cursors.Follow(group, lastSeq);
-        return new JoinResult(group, lastSeq, Frames.Members(reply));
+        return Joined(group, await RequestAsync(new { type = "join", group }, cancellationToken));
+    }
+
+    /// <summary>Creates a group (public unless <paramref name="isPrivate"/>) with this user as its owner.</summary>
+    public async Task<JoinResult> CreateAsync(string group, bool isPrivate = false, CancellationToken cancellationToken = default) =>
+        Joined(group, await RequestAsync(new { type = "create", group, visibility = isPrivate ? "private" : "public" }, cancellationToken));
+
+    /// <summary>
+    /// An owner's or admin's action on another user of a group: "invite", "kick", "ban", "unban", "promote", "demote"
+    /// or "transfer" (make them the owner). Returns the user's registered name.
+    /// </summary>
+    public async Task<string> ModerateAsync(string action, string group, string user, CancellationToken cancellationToken = default) =>
+        Frames.Str(await RequestAsync(new Dictionary<string, string> { ["type"] = action, ["group"] = group, ["user"] = user }, cancellationToken), "user");
+
+    /// <summary>Deletes a group this user owns.</summary>
+    public async Task DeleteGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        await RequestAsync(new { type = "delete_group", group }, cancellationToken);
+        _cursors.Forget(group);
     }
 
     public async Task LeaveAsync(string group, CancellationToken cancellationToken = default)
@@ -283,8 +298,29 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The group an event ends this user's membership of: a deletion, or a kick or ban of this user.</summary>
+    private string? GroupLeftBy(ChatEvent chatEvent) => chatEvent switch
+    {
+        GroupDeleted deleted => deleted.Group,
+        MemberChanged { Action: "kicked" or "banned" } change when change.User == User?.Username => change.Group,
+        _ => null,
+    };
+
+    private JoinResult Joined(string group, JsonElement reply)
+    {
+        var lastSeq = reply.GetProperty("lastSeq").GetInt64();
+        _cursors.Follow(group, lastSeq);
+        return new JoinResult(group, lastSeq, Frames.Members(reply), Frames.OptionalStr(reply, "role") ?? "member", Frames.OptionalStr(reply, "visibility") ?? "public");
+    }
+
     private async Task ReportAsync(ChatEvent chatEvent)
     {
+        // A group this user is no longer in has nothing more to catch up after a reconnect.
+        if (GroupLeftBy(chatEvent) is { } left)
+        {
+            _cursors.Forget(left);
+        }
+
         var (key, seq) = chatEvent switch
         {
             MessageReceived message => (message.Group, message.Seq),

@@ -14,6 +14,18 @@ public sealed record UserTyping(string Group, string User) : ChatEvent;
 /// <summary>The user marked a group (<see cref="Group"/>) or direct conversation (<see cref="With"/>) read up to <see cref="Seq"/>, on any connection.</summary>
 public sealed record ReadMarked(string? Group, string? With, long Seq) : ChatEvent;
 
+/// <summary>
+/// An owner or admin acted on a user of a group: <see cref="Action"/> is "invited", "kicked", "banned", "unbanned",
+/// "promoted", "demoted" or "owner" (made the owner); <see cref="Role"/> is the user's role afterwards.
+/// </summary>
+public sealed record MemberChanged(string Group, string User, string Action, string By, string Role) : ChatEvent;
+
+/// <summary>This user was invited to a group (join it to accept).</summary>
+public sealed record InvitationReceived(string Group, string By) : ChatEvent;
+
+/// <summary>A group of this user's was deleted by its owner.</summary>
+public sealed record GroupDeleted(string Group, string By) : ChatEvent;
+
 /// <summary>The connection dropped; the client is reconnecting (when enabled).</summary>
 public sealed record ConnectionLost(string Reason) : ChatEvent;
 

@@ -8,9 +8,11 @@ public sealed record LoginResult(string Token, string UserId, string Username, D
     public override string ToString() => $"{nameof(LoginResult)} {{ Token = ***, UserId = {UserId}, Username = {Username}, ExpiresAt = {ExpiresAt:O} }}";
 }
 
-public sealed record Member(string UserId, string Username, bool Online);
+/// <summary>A group's member; <see cref="Role"/> is "owner", "admin" or "member".</summary>
+public sealed record Member(string UserId, string Username, bool Online, string Role = "member");
 
-public sealed record JoinResult(string Group, long LastSeq, IReadOnlyList<Member> Members);
+/// <summary>A joined (or created) group; <see cref="Role"/> is this user's, <see cref="Visibility"/> "public" or "private".</summary>
+public sealed record JoinResult(string Group, long LastSeq, IReadOnlyList<Member> Members, string Role = "member", string Visibility = "public");
 
 public sealed record PublishResult(string Group, long Seq, DateTimeOffset Ts);
 

@@ -29,6 +29,9 @@ internal static class Frames
     {
         "message" => Message(frame),
         "direct" => Direct(frame),
+        "member" => new MemberChanged(Str(frame, "group"), Str(frame, "user"), Str(frame, "action"), Str(frame, "by"), Str(frame, "role")),
+        "invitation" => new InvitationReceived(Str(frame, "group"), Str(frame, "by")),
+        "group_deleted" => new GroupDeleted(Str(frame, "group"), Str(frame, "by")),
         "read" => new ReadMarked(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64()),
         "presence" => new PresenceChanged(Str(frame, "group"), Str(frame, "user"), Str(frame, "status")),
         "typing" => new UserTyping(Str(frame, "group"), Str(frame, "user")),
@@ -57,7 +60,7 @@ internal static class Frames
 
     public static IReadOnlyList<Member> Members(JsonElement reply) =>
         reply.GetProperty("members").EnumerateArray()
-            .Select(member => new Member(Str(member, "userId"), Str(member, "username"), member.GetProperty("online").GetBoolean()))
+            .Select(member => new Member(Str(member, "userId"), Str(member, "username"), member.GetProperty("online").GetBoolean(), OptionalStr(member, "role") ?? "member"))
             .ToList();
 
     /// <summary>Whether a login or auth ok confirms the protocol revision asked for.</summary>
@@ -66,7 +69,7 @@ internal static class Frames
 
     public static string Str(JsonElement frame, string property) => frame.GetProperty(property).GetString()!;
 
-    private static string? OptionalStr(JsonElement frame, string property) =>
+    public static string? OptionalStr(JsonElement frame, string property) =>
         frame.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     public static DateTimeOffset Time(JsonElement frame, string property) =>

@@ -110,6 +110,7 @@ internal static class LiveCommands
     private static string? TargetOf(ChatEvent chatEvent) => chatEvent switch
     {
         MessageReceived message => message.Group,
+        MemberChanged change => change.Group,
         DirectReceived direct => ChatTarget.Direct(direct.With),
         PresenceChanged presence => presence.Group,
         UserTyping typing => typing.Group,

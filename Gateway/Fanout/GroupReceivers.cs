@@ -47,6 +47,23 @@ internal sealed class GroupReceivers
         return sent;
     }
 
+    /// <summary>Sends a frame of protocol revision 2 to each live receiver that asked for it; returns how many took it.</summary>
+    public int SendToRevision2(byte[] frame)
+    {
+        var all = _all;
+        var writeHere = all.Length <= WriteHereUpTo;
+        var sent = 0;
+        foreach (var receiver in all)
+        {
+            if (receiver.IsAdmitted && receiver.Socket.SpeaksRevision2 && receiver.Socket.Send(frame, writeHere))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
     /// <summary>Sends a presence or typing frame to each live receiver but the user's own sockets; returns how many took it.</summary>
     public int SendToOthersThan(string userId, byte[] frame)
     {

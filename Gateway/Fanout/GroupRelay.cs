@@ -212,6 +212,12 @@ internal sealed class GroupRelay
             case UserTyping typing:
                 _metrics.FramesSent("typing", _receivers.SendToOthersThan(typing.UserId, ServerFrames.Typing(_group, typing.Username)));
                 break;
+            case MemberChanged change:
+                _metrics.FramesSent("member", _receivers.SendToRevision2(ServerFrames.Member(_group, change)));
+                break;
+            case GroupDeleted deleted:
+                _metrics.FramesSent("group_deleted", _receivers.SendToRevision2(ServerFrames.GroupDeleted(_group, deleted.By)));
+                break;
         }
     }
 

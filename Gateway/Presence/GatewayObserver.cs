@@ -3,6 +3,7 @@ using OrleansChat.Conversations;
 using OrleansChat.Gateway.Fanout;
 using OrleansChat.Gateway.Sockets;
 using OrleansChat.Gateway.Protocol;
+using OrleansChat.Groups;
 using OrleansChat.Presence;
 using OrleansChat.Users;
 
@@ -32,6 +33,34 @@ internal sealed class GatewayObserver(ConnectionRegistry registry, FollowTable f
             else
             {
                 follows.Unfollow(connection, group);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Shows an invitation, or the end of a membership, to the user's sockets that asked for revision 2 (the removed
+    /// user may also hear it from the group's own event); an ended membership stops every socket following it.
+    /// </summary>
+    public Task GroupNoticed(string userId, GroupNotice notice)
+    {
+        foreach (var connection in registry.OfUser(userId))
+        {
+            if (connection.SpeaksRevision2 && connection.User is { } user)
+            {
+                connection.Send(notice.Kind switch
+                {
+                    GroupNoticeKind.Invited => ServerFrames.Invitation(notice.Group, notice.By),
+                    GroupNoticeKind.Deleted => ServerFrames.GroupDeleted(notice.Group, notice.By),
+                    GroupNoticeKind.Kicked => ServerFrames.Member(notice.Group, user.Username, MemberAction.Kick, notice.By, GroupRole.Member),
+                    _ => ServerFrames.Member(notice.Group, user.Username, MemberAction.Ban, notice.By, GroupRole.Member),
+                });
+            }
+
+            if (notice.EndsMembership)
+            {
+                follows.Unfollow(connection, notice.Group);
             }
         }
 

@@ -1,4 +1,5 @@
 using OrleansChat.Errors;
+using OrleansChat.Groups;
 using OrleansChat.History;
 
 namespace OrleansChat.Gateway.Protocol;
@@ -49,6 +50,15 @@ internal sealed record MembersRequest(RequestId Id, string Group) : ClientReques
 internal sealed record GroupsRequest(RequestId Id) : ClientRequest(Id);
 
 internal sealed record TypingRequest(RequestId Id, string Group) : ClientRequest(Id);
+
+// Private groups and roles.
+
+internal sealed record CreateRequest(RequestId Id, string Group, GroupVisibility Visibility) : ClientRequest(Id);
+
+/// <summary>An owner's or admin's action on another user (by username as typed) in a group.</summary>
+internal sealed record ModerateRequest(RequestId Id, string Group, string User, MemberAction Action) : ClientRequest(Id);
+
+internal sealed record DeleteGroupRequest(RequestId Id, string Group) : ClientRequest(Id);
 
 internal sealed record PingRequest(RequestId Id) : ClientRequest(Id);
 

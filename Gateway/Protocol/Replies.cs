@@ -31,6 +31,14 @@ internal static class Replies
         writer.WriteString("group", group);
         writer.WriteNumber("lastSeq", outcome.LastSeq);
         WriteMembers(writer, outcome.Members);
+        writer.WriteString("role", WireNames.Of(outcome.Role));
+        writer.WriteString("visibility", WireNames.Of(outcome.Visibility));
+    });
+
+    public static byte[] Moderated(RequestId id, string group, UserIdentity user) => ServerFrames.Ok(id, writer =>
+    {
+        writer.WriteString("group", group);
+        writer.WriteString("user", user.Username);
     });
 
     public static byte[] Left(RequestId id, string group) => ServerFrames.Ok(id, writer => writer.WriteString("group", group));
@@ -121,6 +129,7 @@ internal static class Replies
             entry.WriteString("userId", member.UserId);
             entry.WriteString("username", member.Username);
             entry.WriteBoolean("online", member.Online);
+            entry.WriteString("role", WireNames.Of(member.Role));
         });
 
     /// <summary>An array of one JSON object per item, each with the fields <paramref name="writeFields"/> writes.</summary>

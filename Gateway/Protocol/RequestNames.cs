@@ -24,6 +24,9 @@ internal static class RequestNames
         BlockRequest { Blocked: true } => "block",
         BlockRequest => "unblock",
         ReadRequest => "read",
+        CreateRequest => "create",
+        ModerateRequest moderate => WireNames.ModerationRequests.First(entry => entry.Value == moderate.Action).Key,
+        DeleteGroupRequest => "delete_group",
         _ => "invalid",
     };
 }

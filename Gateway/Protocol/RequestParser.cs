@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrleansChat.Errors;
+using OrleansChat.Groups;
 using OrleansChat.History;
 using OrleansChat.Rules;
 
@@ -81,6 +82,9 @@ internal static class RequestParser
             "conversations" => new ConversationsRequest(id),
             "block" => new BlockRequest(id, OtherUser(root, "user"), Blocked: true),
             "unblock" => new BlockRequest(id, OtherUser(root, "user"), Blocked: false),
+            "create" => new CreateRequest(id, Group(root), Visibility(root)),
+            "delete_group" => new DeleteGroupRequest(id, Group(root)),
+            _ when WireNames.ModerationRequests.TryGetValue(type, out var action) => new ModerateRequest(id, Group(root), OtherUser(root, "user"), action),
             "read" when IsDirect(root) => new ReadRequest(id, null, OtherUser(root, "with"), RequiredSeq(root)),
             "read" => new ReadRequest(id, Group(root), null, RequiredSeq(root)),
             _ => throw Invalid($"unknown type {type}"),
@@ -114,6 +118,18 @@ internal static class RequestParser
         }
 
         return !TryGetField(root, "group", out _) ? true : throw Invalid("give group or with, not both");
+    }
+
+    private static GroupVisibility Visibility(JsonElement root)
+    {
+        if (!TryGetField(root, "visibility", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return GroupVisibility.Public;
+        }
+
+        return element.ValueKind == JsonValueKind.String && TryGetString(element, out var value) && value is "public" or "private"
+            ? value == "private" ? GroupVisibility.Private : GroupVisibility.Public
+            : throw Invalid("visibility must be public or private");
     }
 
     private static long RequiredSeq(JsonElement root) =>

@@ -59,6 +59,23 @@ internal static class ServerFrames
     /// <summary>A direct message as one participant sees it: <paramref name="with"/> is the other one.</summary>
     public static byte[] Direct(string with, ChatMessage message) => Encode(writer => WriteDirectFields(writer, with, message));
 
+    /// <summary>An owner or admin acted on a user of the group; <c>role</c> is the user's role afterwards.</summary>
+    public static byte[] Member(string group, MemberChanged change) => Member(group, change.Username, change.Action, change.By, change.Role);
+
+    public static byte[] Member(string group, string user, MemberAction action, string by, GroupRole role) => Encode(writer =>
+    {
+        writer.WriteString("type", "member");
+        writer.WriteString("group", group);
+        writer.WriteString("user", user);
+        writer.WriteString("action", WireNames.Of(action));
+        writer.WriteString("by", by);
+        writer.WriteString("role", WireNames.Of(role));
+    });
+
+    public static byte[] GroupDeleted(string group, string by) => GroupNotice("group_deleted", group, by);
+
+    public static byte[] Invitation(string group, string by) => GroupNotice("invitation", group, by);
+
     /// <summary>The user marked a conversation read (on this socket or another one).</summary>
     public static byte[] Read(ReadMarker marker) => Encode(writer =>
     {
@@ -112,6 +129,13 @@ internal static class ServerFrames
             writer.WriteString("clientMsgId", message.ClientMsgId);
         }
     }
+
+    private static byte[] GroupNotice(string type, string group, string by) => Encode(writer =>
+    {
+        writer.WriteString("type", type);
+        writer.WriteString("group", group);
+        writer.WriteString("by", by);
+    });
 
     private static byte[] Encode(Action<Utf8JsonWriter> writeFields)
     {

@@ -29,6 +29,39 @@ internal static class WireNames
         _ => "offline",
     };
 
+    public static string Of(GroupRole role) => role switch
+    {
+        GroupRole.Owner => "owner",
+        GroupRole.Admin => "admin",
+        _ => "member",
+    };
+
+    public static string Of(GroupVisibility visibility) => visibility == GroupVisibility.Private ? "private" : "public";
+
+    /// <summary>What a <c>member</c> event says happened: the action done, in the past tense ("owner": made the owner).</summary>
+    public static string Of(MemberAction action) => action switch
+    {
+        MemberAction.Invite => "invited",
+        MemberAction.Kick => "kicked",
+        MemberAction.Ban => "banned",
+        MemberAction.Unban => "unbanned",
+        MemberAction.Promote => "promoted",
+        MemberAction.Demote => "demoted",
+        _ => "owner",
+    };
+
+    /// <summary>The request type of each owner's or admin's action.</summary>
+    public static readonly IReadOnlyDictionary<string, MemberAction> ModerationRequests = new Dictionary<string, MemberAction>
+    {
+        ["invite"] = MemberAction.Invite,
+        ["kick"] = MemberAction.Kick,
+        ["ban"] = MemberAction.Ban,
+        ["unban"] = MemberAction.Unban,
+        ["promote"] = MemberAction.Promote,
+        ["demote"] = MemberAction.Demote,
+        ["transfer"] = MemberAction.Transfer,
+    };
+
     public static string Timestamp(DateTime utc) =>
         utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -44,6 +44,9 @@ internal sealed class RequestHandler(
         ConversationsRequest => directMessages.ConversationsAsync(connection.User, request.Id),
         BlockRequest block => directMessages.BlockAsync(connection.User, block),
         ReadRequest read => MarkReadAsync(connection.User, read),
+        CreateRequest create => CreateAsync(connection, connection.User, create),
+        ModerateRequest moderate => ModerateAsync(connection.User, moderate),
+        DeleteGroupRequest delete => DeleteGroupAsync(connection.User, delete),
         _ => throw new ChatException(ChatErrorCode.BadRequest, "unknown request"),
     };
 
@@ -138,6 +141,25 @@ internal sealed class RequestHandler(
         var outcome = await grains.GetGrain<IUserGrain>(user.UserId).JoinGroup(request.Group);
         await LiveFollows.WhenLive([follows.Follow(connection, request.Group, outcome.LastSeq)]);
         return Replies.Joined(request.Id, request.Group, outcome);
+    }
+
+    private async Task<byte[]> CreateAsync(ChatConnection connection, UserIdentity user, CreateRequest request)
+    {
+        var outcome = await grains.GetGrain<IUserGrain>(user.UserId).CreateGroup(request.Group, request.Visibility);
+        await LiveFollows.WhenLive([follows.Follow(connection, request.Group, outcome.LastSeq)]);
+        return Replies.Joined(request.Id, request.Group, outcome);
+    }
+
+    private async Task<byte[]> ModerateAsync(UserIdentity user, ModerateRequest request)
+    {
+        var target = await grains.GetGrain<IGroupGrain>(request.Group).Moderate(user.UserId, Names.NormalizeUsername(request.User), request.Action);
+        return Replies.Moderated(request.Id, request.Group, target);
+    }
+
+    private async Task<byte[]> DeleteGroupAsync(UserIdentity user, DeleteGroupRequest request)
+    {
+        await grains.GetGrain<IGroupGrain>(request.Group).DeleteGroup(user.UserId);
+        return Replies.Left(request.Id, request.Group);
     }
 
     private async Task<byte[]> LeaveAsync(ChatConnection connection, UserIdentity user, LeaveRequest request)

@@ -6,6 +6,7 @@ import { Connection } from './connection.js';
 import { createConversations } from './conversations.js';
 import { createEventHandler } from './events.js';
 import { createMessages } from './messages.js';
+import { createModeration } from './moderation.js';
 import { createOutbox } from './outbox.js';
 import { createSession } from './session.js';
 import { ChatState } from './state.js';
@@ -38,6 +39,13 @@ const conversations = createConversations(state, connection, {
   receive: messages.receive,
   isOwn: messages.isOwn,
   renderOutbox: outbox.renderOutbox,
+  // Created below; members are only shown after that.
+  showMembers: (group) => moderation.showMembers(group),
+});
+const moderation = createModeration(state, connection, {
+  selectGroup: conversations.selectGroup,
+  forgetGroup: conversations.forgetGroup,
+  renderGroupList: conversations.renderGroupList,
 });
 const session = createSession(state, connection, {
   syncGroups: conversations.syncGroups,
@@ -50,6 +58,7 @@ const handleEvent = createEventHandler(state, {
   startTyping: typing.startTyping,
   stopTyping: typing.stopTyping,
   renderGroupList: conversations.renderGroupList,
+  moderation,
 });
 
 // ---- wiring ----
@@ -62,10 +71,22 @@ el.logout.addEventListener('click', session.logOutEverywhere);
 el.joinForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const name = el.groupName.value.trim();
-  if (name) {
-    conversations.joinGroup(name).catch(reportError);
+  if (!name) {
+    return;
+  }
+  const entered = event.submitter?.value === 'create'
+    ? moderation.createGroup(name, el.groupPrivate.checked)
+    : conversations.joinGroup(name);
+  entered.catch(reportError);
+});
+el.inviteForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const user = el.inviteUser.value.trim();
+  if (user) {
+    moderation.act('invite', user).catch(reportError);
   }
 });
+el.deleteGroup.addEventListener('click', () => moderation.deleteGroup().catch(reportError));
 el.directForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const user = el.directUser.value.trim();

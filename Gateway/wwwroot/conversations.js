@@ -15,10 +15,10 @@ const READ_EVERY_MS = 1000; // the server takes 5 markers a second per user; one
  * @param {import('./state.js').ChatState} state
  * @param {import('./connection.js').Connection} connection
  * @param {{receive: (group: Group, messages: object[], isNew: boolean) => void,
- *          isOwn: (message: object) => boolean, renderOutbox: () => void}} deps
- *   receive and isOwn from messages.js, renderOutbox from outbox.js
+ *          isOwn: (message: object) => boolean, renderOutbox: () => void, showMembers: (group: Group) => void}} deps
+ *   receive and isOwn from messages.js, renderOutbox from outbox.js, showMembers from moderation.js
  */
-export function createConversations(state, connection, { receive, isOwn, renderOutbox }) {
+export function createConversations(state, connection, { receive, isOwn, renderOutbox, showMembers }) {
   /** Brings the list in line with the server and catches up every group and conversation that moved on. */
   async function syncGroups() {
     const [groups, directs] = await Promise.all([connection.request('groups'), connection.request('conversations')]);
@@ -121,7 +121,11 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     }
     view.renderConversation(group ? selected : null, { direct: group ? directUser(selected) !== null : false, blocked: group?.blocked });
     view.renderMessages(group ? group.sorted() : [], isOwn);
-    view.renderMembers(group ? group.sortedMembers() : []);
+    if (group) {
+      showMembers(group);
+    } else {
+      view.renderMembers([]);
+    }
     view.renderTyping(group ? [...group.typing.keys()] : []);
     renderOutbox();
     view.scrollToBottom();
@@ -147,8 +151,9 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     }
     const reply = await connection.request('members', { group: group.name });
     group.setMembers(reply.members);
+    group.role = group.members.get(state.me)?.role ?? group.role;
     if (group.name === state.selected) {
-      view.renderMembers(group.sortedMembers());
+      showMembers(group);
     }
   }
 
@@ -200,6 +205,8 @@ export function createConversations(state, connection, { receive, isOwn, renderO
       state.groups.set(reply.group, group);
     }
     group.setMembers(reply.members);
+    group.role = reply.role;
+    group.visibility = reply.visibility;
     el.groupName.value = '';
     selectGroup(reply.group);
     renderGroupList();
@@ -209,14 +216,21 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     view.showError('');
     const name = state.selected;
     await connection.request('leave', { group: name });
+    forgetGroup(name);
+  }
+
+  /** Takes a group off the page (left, removed or deleted), showing the next one if it was on screen. */
+  function forgetGroup(name) {
     state.groups.delete(name);
-    state.selected = null;
-    sessionStorage.removeItem(GROUP_KEY);
-    const next = state.groups.keys().next().value;
-    if (next) {
-      selectGroup(next);
-    } else {
-      showSelected();
+    if (state.selected === name) {
+      state.selected = null;
+      sessionStorage.removeItem(GROUP_KEY);
+      const next = state.groups.keys().next().value;
+      if (next) {
+        selectGroup(next);
+      } else {
+        showSelected();
+      }
     }
     renderGroupList();
   }
@@ -254,5 +268,5 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     view.renderGroups(state.groups.values(), state.selected, selectGroup);
   }
 
-  return { syncGroups, selectGroup, openGroup, loadOlder, joinGroup, leaveGroup, openDirect, toggleBlock, markShownRead, renderGroupList };
+  return { syncGroups, selectGroup, openGroup, loadOlder, joinGroup, leaveGroup, forgetGroup, openDirect, toggleBlock, markShownRead, renderGroupList };
 }

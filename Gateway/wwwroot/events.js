@@ -10,14 +10,18 @@ import * as view from './view.js';
  * @param {{receive: (group: Group, messages: object[], isNew: boolean) => void,
  *          startTyping: (group: Group, user: string) => void,
  *          stopTyping: (group: Group, user: string) => void,
- *          renderGroupList: () => void}} deps
- *   receive from messages.js, startTyping and stopTyping from typing.js, renderGroupList from conversations.js
- * @returns {(frame: object) => void} the Connection's onEvent handler
+ *          renderGroupList: () => void, moderation: ReturnType<import('./moderation.js').createModeration>}} deps
+ *   receive from messages.js, startTyping and stopTyping from typing.js, renderGroupList from conversations.js,
+ *   moderation from moderation.js (member and group_deleted events, invitations)
  */
-export function createEventHandler(state, { receive, startTyping, stopTyping, renderGroupList }) {
+export function createEventHandler(state, { receive, startTyping, stopTyping, renderGroupList, moderation }) {
   return function handleEvent(frame) {
     if (frame.type === 'error') {
       view.showError(frame.message); // a request sent without an id failed (e.g. typing)
+      return;
+    }
+    if (frame.type === 'invitation') {
+      moderation.applyInvitation(frame);
       return;
     }
     const isMessage = frame.type === 'message' || frame.type === 'direct';
@@ -48,8 +52,12 @@ export function createEventHandler(state, { receive, startTyping, stopTyping, re
         stopTyping(group, frame.user);
       }
       if (group.name === state.selected) {
-        view.renderMembers(group.sortedMembers());
+        moderation.showMembers(group);
       }
+    } else if (frame.type === 'member') {
+      moderation.applyMemberEvent(group, frame);
+    } else if (frame.type === 'group_deleted') {
+      moderation.applyDeleted(group, frame.by);
     } else if (frame.type === 'typing') {
       startTyping(group, frame.user);
     }

@@ -19,6 +19,8 @@ export class Group {
     this.members = null;         // Map username → {userId, username, online}, once fetched
     this.typing = new Map();     // username → timer that hides the "is typing" notice
     this.blocked = false;        // a direct conversation whose other user we block
+    this.role = 'member';        // our role in a group: owner, admin or member
+    this.visibility = 'public';  // a group's: public or private
     this.readSeq = 0;            // our read marker on the server: the newest seq marked read
     this.readSentAt = 0;         // Date.now() when we last sent a marker for this conversation
     this.readTimer = null;       // a marker waiting to be sent (markers go at most once a second)
@@ -67,7 +69,7 @@ export class Group {
       this.members.delete(user);
     } else if (status === 'joined') {
       // Joining takes an authenticated socket, so a new member is online.
-      this.members.set(user, { ...this.members.get(user), username: user, online: true });
+      this.members.set(user, { role: 'member', ...this.members.get(user), username: user, online: true });
     } else if (this.members.has(user)) {
       this.members.get(user).online = status === 'online';
     }

@@ -17,6 +17,10 @@ export const el = {
   groupCount: $('group-count'),
   joinForm: $('join-form'),
   groupName: $('group-name'),
+  groupPrivate: $('group-private'),
+  inviteForm: $('invite-form'),
+  inviteUser: $('invite-user'),
+  deleteGroup: $('delete-group'),
   title: $('group-title'),
   leave: $('leave'),
   block: $('block'),
@@ -174,12 +178,20 @@ export function renderConversation(name, { direct = false, blocked = false } = {
   el.leave.disabled = !name;
   el.leave.hidden = direct;
   el.block.hidden = !direct;
+  if (!name || direct) {
+    renderModeration(false, false);
+  }
   el.block.textContent = blocked ? 'Unblock' : 'Block';
   el.message.disabled = !name;
   el.send.disabled = !name;
 }
 
-export function renderMembers(members) {
+/**
+ * @param {object[]} members
+ * @param {(member: object) => {action: string, label: string}[]} [actionsFor] the buttons offered for a member
+ * @param {(action: string, username: string) => void} [onAction]
+ */
+export function renderMembers(members, actionsFor = () => [], onAction = () => {}) {
   el.memberList.replaceChildren(...members.map((member) => {
     const item = make('li', 'member');
     item.dataset.user = member.username;
@@ -189,9 +201,25 @@ export function renderMembers(members) {
     dot.setAttribute('role', 'img');
     dot.setAttribute('aria-label', state);
     item.append(dot, make('span', 'name', member.username));
+    if (member.role && member.role !== 'member') {
+      item.append(' ', make('span', 'role', member.role));
+    }
+    for (const { action, label } of actionsFor(member)) {
+      const button = make('button', 'member-action secondary', label);
+      button.type = 'button';
+      button.setAttribute('aria-label', `${label}: ${member.username}`);
+      button.addEventListener('click', () => onAction(action, member.username));
+      item.append(' ', button);
+    }
     return item;
   }));
   el.memberCount.textContent = members.length ? `(${members.length})` : '';
+}
+
+/** What an owner or admin may do to the group on screen: invite (owners and admins), delete (the owner). */
+export function renderModeration(canInvite, canDelete) {
+  el.inviteForm.hidden = !canInvite;
+  el.deleteGroup.hidden = !canDelete;
 }
 
 export function renderTyping(users) {

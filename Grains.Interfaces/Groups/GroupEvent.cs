@@ -16,6 +16,19 @@ public sealed record PresenceChanged(
     [property: Id(1)] string Username,
     [property: Id(2)] PresenceStatus Status) : GroupEvent;
 
+/// <summary>An owner or admin acted on a user (<see cref="By"/> did it); <see cref="Role"/> is the user's role afterwards.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansChat.MemberChanged")]
+public sealed record MemberChanged(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string Username,
+    [property: Id(2)] MemberAction Action,
+    [property: Id(3)] string By,
+    [property: Id(4)] GroupRole Role) : GroupEvent;
+
+/// <summary>The owner deleted the group: no more events follow.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansChat.GroupDeleted")]
+public sealed record GroupDeleted([property: Id(0)] string By) : GroupEvent;
+
 [GenerateSerializer, Immutable, Alias("OrleansChat.UserTyping")]
 public sealed record UserTyping(
     [property: Id(0)] string UserId,

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using OrleansChat.Conversations;
+using OrleansChat.Users;
 
 namespace OrleansChat.Groups;
 
@@ -10,8 +11,23 @@ namespace OrleansChat.Groups;
 [Alias("OrleansChat.IGroupGrain")]
 public interface IGroupGrain : IMessageLogGrain
 {
-    /// <summary>Adds a member, creating the group when it does not exist yet. Joining again changes nothing.</summary>
+    /// <summary>
+    /// Adds a member, creating a public group owned by its first member when it does not exist yet. Joining again
+    /// changes nothing. forbidden for a banned user, and for a private group without an invitation.
+    /// </summary>
     Task<JoinOutcome> Join(string userId, string username, bool online);
+
+    /// <summary>Creates the group with this user as its owner; conflict when the name is taken (a deleted group's too).</summary>
+    Task<JoinOutcome> Create(string userId, string username, GroupVisibility visibility, bool online);
+
+    /// <summary>
+    /// An owner's or admin's action on another user, checked here whoever calls (see the rules of
+    /// <c>GroupAccess</c>); answers the target's identity. not_found for an unknown user.
+    /// </summary>
+    Task<UserIdentity> Moderate(string actorId, string targetId, MemberAction action);
+
+    /// <summary>Deletes the group (its owner only): it answers not_found from then on, and its name stays taken.</summary>
+    Task DeleteGroup(string actorId);
 
     /// <summary>Ends a membership; not_found for a missing group, forbidden for a non-member.</summary>
     Task Leave(string userId);

@@ -13,6 +13,10 @@ public interface IGatewayObserver : IGrainObserver
     [OneWay]
     Task MembershipChanged(string userId, string group, bool isMember, long lastSeq);
 
+    /// <summary>A group invited the user, or ended the membership: tell the user's sockets (and unfollow an ended one).</summary>
+    [OneWay]
+    Task GroupNoticed(string userId, Groups.GroupNotice notice);
+
     /// <summary>The user marked a conversation read on some socket: tell the user's sockets, so their unread counts agree.</summary>
     [OneWay]
     Task ReadMarked(string userId, Users.ReadMarker marker);

@@ -29,6 +29,15 @@ public interface IUserGrain : IGrainWithStringKey
 
     Task<JoinOutcome> JoinGroup(string group);
 
+    /// <summary>Creates a group with this user as its owner, and joins it.</summary>
+    Task<JoinOutcome> CreateGroup(string group, GroupVisibility visibility);
+
+    /// <summary>
+    /// Called by a group that invited the user, or ended the membership (kick, ban, deletion): forgets an ended
+    /// membership and tells the user's sockets.
+    /// </summary>
+    Task HearFromGroup(GroupNotice notice);
+
     Task LeaveGroup(string group);
 
     /// <summary>The user's groups with their newest seqs; drops (and forgets) any that no longer counts the user as a member.</summary>

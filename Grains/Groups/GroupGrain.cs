@@ -8,9 +8,9 @@ using OrleansChat.Users;
 namespace OrleansChat.Groups;
 
 /// <summary>
-/// One chat group, composed of its membership, its members' presence, the pipeline that stores its
-/// messages and the stream its events go out on. Every method that reads or changes the group's data
-/// checks membership here, whoever the caller.
+/// One chat group, composed of its membership (with roles, invitations and bans), its members' presence, the
+/// pipeline that stores its messages and the stream its events go out on. Every method that reads or changes the
+/// group's data checks membership and role here, whoever the caller.
 /// </summary>
 public sealed class GroupGrain(
     [PersistentState("members", StorageNames.Chat)] IPersistentState<GroupMembersState> members,
@@ -41,20 +41,61 @@ public sealed class GroupGrain(
     public async Task<JoinOutcome> Join(string userId, string username, bool online)
     {
         var joined = await _membership.AddAsync(userId, username);
-        if (joined)
-        {
-            _presence.Set(userId, online);
-            await _events.EmitAsync(new PresenceChanged(userId, username, PresenceStatus.Joined));
-        }
+        return await JoinedAsync(userId, username, online, joined);
+    }
 
-        return new JoinOutcome(_messages.LastSeq, await ListMembers(), WasMember: !joined);
+    public async Task<JoinOutcome> Create(string userId, string username, GroupVisibility visibility, bool online)
+    {
+        await _membership.CreateAsync(userId, username, visibility);
+        return await JoinedAsync(userId, username, online, joined: true);
     }
 
     public async Task Leave(string userId)
     {
-        var username = await _membership.RemoveAsync(userId);
+        var (username, newOwnerId) = await _membership.RemoveAsync(userId);
         _presence.Forget(userId);
         await _events.EmitAsync(new PresenceChanged(userId, username, PresenceStatus.Left));
+        if (newOwnerId is not null)
+        {
+            await _events.EmitAsync(new MemberChanged(newOwnerId, _membership.UsernameOf(newOwnerId)!, MemberAction.Transfer, username, GroupRole.Owner));
+        }
+    }
+
+    public async Task<UserIdentity> Moderate(string actorId, string targetId, MemberAction action)
+    {
+        var actor = _membership.RequireMember(actorId);
+        var target = await GrainFactory.GetGrain<IUserGrain>(targetId).Describe();
+        var (role, removed) = await _membership.ModerateAsync(actorId, targetId, target.Username, action);
+        await _events.EmitAsync(new MemberChanged(targetId, target.Username, action, actor, role));
+        if (removed)
+        {
+            _presence.Forget(targetId);
+            await _events.EmitAsync(new PresenceChanged(targetId, target.Username, PresenceStatus.Left));
+        }
+
+        if (action is MemberAction.Invite || removed)
+        {
+            var kind = action switch
+            {
+                MemberAction.Invite => GroupNoticeKind.Invited,
+                MemberAction.Kick => GroupNoticeKind.Kicked,
+                _ => GroupNoticeKind.Banned,
+            };
+            Tell(targetId, new GroupNotice(Name, kind, actor));
+        }
+
+        return target;
+    }
+
+    public async Task DeleteGroup(string actorId)
+    {
+        var actor = _membership.RequireMember(actorId);
+        var former = await _membership.DeleteAsync(actorId);
+        await _events.EmitAsync(new GroupDeleted(actor));
+        foreach (var memberId in former)
+        {
+            Tell(memberId, new GroupNotice(Name, GroupNoticeKind.Deleted, actor));
+        }
     }
 
     public Task<PublishReceipt> Publish(string userId, string text, string? clientMsgId)
@@ -109,12 +150,29 @@ public sealed class GroupGrain(
         return Task.FromResult(_messages.Head);
     }
 
+    private async Task<JoinOutcome> JoinedAsync(string userId, string username, bool online, bool joined)
+    {
+        if (joined)
+        {
+            _presence.Set(userId, online);
+            await _events.EmitAsync(new PresenceChanged(userId, username, PresenceStatus.Joined));
+        }
+
+        return new JoinOutcome(_messages.LastSeq, await ListMembers(), WasMember: !joined, _membership.RoleOf(userId), _membership.Visibility);
+    }
+
+    /// <summary>
+    /// Tells a user's grain what the group did to them, without waiting: that grain may itself be waiting on this
+    /// group (a join), and a lost notice only delays what the user's next group list shows anyway.
+    /// </summary>
+    private void Tell(string userId, GroupNotice notice) => GrainFactory.GetGrain<IUserGrain>(userId).HearFromGroup(notice).Ignore();
+
     private async Task<IReadOnlyList<MemberInfo>> ListMembers()
     {
         var usernames = _membership.UsernamesById;
         await _presence.EnsureKnown(usernames.Keys, userId => GrainFactory.GetGrain<IUserGrain>(userId).IsOnline());
         return usernames
-            .Select(member => new MemberInfo(member.Key, member.Value, _presence.IsOnline(member.Key)))
+            .Select(member => new MemberInfo(member.Key, member.Value, _presence.IsOnline(member.Key), _membership.RoleOf(member.Key)))
             .OrderBy(member => member.Username, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }

@@ -23,6 +23,8 @@ public sealed class UserGrain(
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private readonly LoginGuard _guard = new(passwordHasher, limits.Value);
+    private readonly UserConversations _conversations = new(conversations, limits.Value);
+    private readonly ReadMarkers _readMarkers = new(reads);
     private UserPresence _presence = null!;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -138,7 +140,30 @@ public sealed class UserGrain(
         return ticket;
     }
 
-    public async Task<JoinOutcome> JoinGroup(string group)
+    public Task<JoinOutcome> JoinGroup(string group) =>
+        EnterGroupAsync(group, (grain, online) => grain.Join(UserId, account.State.Username!, online));
+
+    public Task<JoinOutcome> CreateGroup(string group, GroupVisibility visibility) =>
+        EnterGroupAsync(group, (grain, online) => grain.Create(UserId, account.State.Username!, visibility, online));
+
+    public async Task HearFromGroup(GroupNotice notice)
+    {
+        RequireRegistered();
+        if (notice.EndsMembership)
+        {
+            if (memberships.State.Groups.Remove(notice.Group))
+            {
+                await memberships.WriteStateAsync();
+            }
+
+            await _readMarkers.ForgetAsync(notice.Group);
+        }
+
+        _presence.GroupNoticed(notice);
+    }
+
+    /// <summary>Joins or creates a group through <paramref name="enter"/>, within the user's limit, and records the membership.</summary>
+    private async Task<JoinOutcome> EnterGroupAsync(string group, Func<IGroupGrain, bool, Task<JoinOutcome>> enter)
     {
         RequireRegistered();
         ChatRules.Group.Require(group);
@@ -149,16 +174,16 @@ public sealed class UserGrain(
             throw ChatRules.TooManyGroups(groupsPerUser);
         }
 
-        var outcome = await GrainFactory.GetGrain<IGroupGrain>(group).Join(UserId, account.State.Username!, _presence.IsOnline);
+        var outcome = await enter(GrainFactory.GetGrain<IGroupGrain>(group), _presence.IsOnline);
         if (groups.Add(group))
         {
             await memberships.WriteStateAsync();
         }
 
         // What was there before the user joined is history, not unread.
-        if (!reads.State.ReadSeqs.ContainsKey(group))
+        if (_readMarkers.Of(group) is null)
         {
-            await WriteReadSeqsAsync(readSeqs => readSeqs[group] = outcome.LastSeq);
+            await _readMarkers.SetAsync([(group, outcome.LastSeq)]);
         }
 
         _presence.MembershipChanged(group, isMember: true, outcome.LastSeq);
@@ -174,11 +199,7 @@ public sealed class UserGrain(
             await memberships.WriteStateAsync();
         }
 
-        if (reads.State.ReadSeqs.ContainsKey(group))
-        {
-            await WriteReadSeqsAsync(readSeqs => readSeqs.Remove(group));
-        }
-
+        await _readMarkers.ForgetAsync(group);
         _presence.MembershipChanged(group, isMember: false, lastSeq: 0);
     }
 
@@ -201,13 +222,13 @@ public sealed class UserGrain(
             .ToList();
 
         // Memberships from before read markers: what was there is history, not unread.
-        var unmarked = kept.Where(pair => !reads.State.ReadSeqs.ContainsKey(pair.Group)).ToList();
+        var unmarked = kept.Where(pair => _readMarkers.Of(pair.Group) is null).ToList();
         if (unmarked.Count > 0)
         {
-            await WriteReadSeqsAsync(readSeqs => unmarked.ForEach(pair => readSeqs[pair.Group] = pair.LastSeq));
+            await _readMarkers.SetAsync(unmarked);
         }
 
-        return kept.Select(pair => new GroupSummary(pair.Group, pair.LastSeq, reads.State.ReadSeqs[pair.Group])).ToList();
+        return kept.Select(pair => new GroupSummary(pair.Group, pair.LastSeq, _readMarkers.Of(pair.Group)!.Value)).ToList();
     }
 
     public async Task<ReadMarker> MarkRead(string conversation, long seq)
@@ -217,17 +238,17 @@ public sealed class UserGrain(
         string? with = null;
         if (key.IsDirect)
         {
-            var peer = key.IsParticipant(UserId) ? conversations.State.ByPeer.GetValueOrDefault(key.PeerOf(UserId)) : null;
+            var peer = key.IsParticipant(UserId) ? _conversations.Of(key.PeerOf(UserId)) : null;
             with = peer?.Username ?? throw Fail.NotFound("no such conversation");
         }
 
         // The conversation's own grain says whether this user may read it, and how far it goes.
         var lastSeq = await key.Log(GrainFactory).GetLastSeq(UserId);
-        var marked = reads.State.ReadSeqs.GetValueOrDefault(conversation);
+        var marked = _readMarkers.Of(conversation) ?? 0;
         var readSeq = Math.Min(seq, lastSeq);
         if (readSeq > marked)
         {
-            await WriteReadSeqsAsync(readSeqs => readSeqs[conversation] = readSeq);
+            await _readMarkers.SetAsync([(conversation, readSeq)]);
             marked = readSeq;
             _presence.ReadMarked(new ReadMarker(key.Group, with, marked));
         }
@@ -251,10 +272,10 @@ public sealed class UserGrain(
     public async Task<IReadOnlyList<ConversationSummary>> GetConversations()
     {
         RequireRegistered();
-        var entries = conversations.State.ByPeer.OrderBy(entry => entry.Key, StringComparer.Ordinal).ToList();
-        var lastSeqs = await Task.WhenAll(entries.Select(entry => DirectWith(entry.Key).GetLastSeq(UserId)));
-        return entries.Zip(lastSeqs, (entry, lastSeq) => new ConversationSummary(
-            entry.Value.Username, lastSeq, entry.Value.Blocked, reads.State.ReadSeqs.GetValueOrDefault(ConversationKey.Between(UserId, entry.Key).ToGrainKey())))
+        var entries = _conversations.Ordered;
+        var keys = entries.Select(entry => ConversationKey.Between(UserId, entry.Key).ToGrainKey()).ToList();
+        var lastSeqs = await Task.WhenAll(keys.Select(key => GrainFactory.GetGrain<IDirectGrain>(key).GetLastSeq(UserId)));
+        return entries.Select((entry, i) => new ConversationSummary(entry.Value.Username, lastSeqs[i], entry.Value.Blocked, _readMarkers.Of(keys[i]) ?? 0))
             .ToList();
     }
 
@@ -267,9 +288,9 @@ public sealed class UserGrain(
     public async Task<UserIdentity> AddConversation(string peerUserId, string peerUsername)
     {
         RequireRegistered();
-        if (!conversations.State.ByPeer.ContainsKey(peerUserId))
+        if (await _conversations.ListAsync(peerUserId, peerUsername, account.State.Username!))
         {
-            await ListConversationAsync(peerUserId, new ConversationEntry(peerUsername, Blocked: false));
+            FollowConversation(peerUserId);
         }
 
         return Identity;
@@ -278,10 +299,9 @@ public sealed class UserGrain(
     public async Task ConversationBlockChanged(string peerUserId, string peerUsername, bool blocked)
     {
         RequireRegistered();
-        var entry = new ConversationEntry(peerUsername, blocked);
-        if (conversations.State.ByPeer.GetValueOrDefault(peerUserId) != entry)
+        if (await _conversations.SetBlockedAsync(peerUserId, peerUsername, blocked, account.State.Username!))
         {
-            await ListConversationAsync(peerUserId, entry);
+            FollowConversation(peerUserId);
         }
     }
 
@@ -289,63 +309,9 @@ public sealed class UserGrain(
 
     public Task<bool> IsOnline() => Task.FromResult(_presence.IsOnline);
 
-    /// <summary>
-    /// Adds or changes one conversation in the list. A new one counts against the user's limit, and the user's
-    /// sockets start following it.
-    /// </summary>
-    private async Task ListConversationAsync(string peerUserId, ConversationEntry entry)
-    {
-        var byPeer = conversations.State.ByPeer;
-        var previous = byPeer.GetValueOrDefault(peerUserId);
-        var conversationsPerUser = limits.Value.ConversationsPerUser;
-        if (previous is null && limits.Value.Enabled && byPeer.Count >= conversationsPerUser)
-        {
-            throw ChatRules.TooManyConversations(account.State.Username!, conversationsPerUser);
-        }
-
-        byPeer[peerUserId] = entry;
-        try
-        {
-            await conversations.WriteStateAsync();
-        }
-        catch
-        {
-            if (previous is null)
-            {
-                byPeer.Remove(peerUserId);
-            }
-            else
-            {
-                byPeer[peerUserId] = previous;
-            }
-
-            throw;
-        }
-
-        if (previous is null)
-        {
-            _presence.MembershipChanged(ConversationKey.Between(UserId, peerUserId).ToGrainKey(), isMember: true, lastSeq: 0);
-        }
-    }
-
-    /// <summary>Changes the read markers and writes them; if the write fails, the grain goes on with them as they were.</summary>
-    private async Task WriteReadSeqsAsync(Action<Dictionary<string, long>> change)
-    {
-        var before = new Dictionary<string, long>(reads.State.ReadSeqs);
-        change(reads.State.ReadSeqs);
-        try
-        {
-            await reads.WriteStateAsync();
-        }
-        catch
-        {
-            reads.State.ReadSeqs = before;
-            throw;
-        }
-    }
-
-    private IDirectGrain DirectWith(string peerUserId) =>
-        GrainFactory.GetGrain<IDirectGrain>(ConversationKey.Between(UserId, peerUserId).ToGrainKey());
+    /// <summary>A conversation new in the list: the user's sockets start following it.</summary>
+    private void FollowConversation(string peerUserId) =>
+        _presence.MembershipChanged(ConversationKey.Between(UserId, peerUserId).ToGrainKey(), isMember: true, lastSeq: 0);
 
     private (LoginTicket Ticket, LoginSession Session) NewSession()
     {

@@ -44,6 +44,14 @@ internal sealed class UserPresence(
         }
     }
 
+    public void GroupNoticed(GroupNotice notice)
+    {
+        foreach (var gateway in _leases.ConnectedGateways)
+        {
+            gateway.GroupNoticed(userId, notice).Ignore();
+        }
+    }
+
     public void ReadMarked(ReadMarker marker)
     {
         foreach (var gateway in _leases.ConnectedGateways)

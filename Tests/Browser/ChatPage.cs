@@ -56,6 +56,15 @@ public sealed class ChatPage : IAsyncDisposable
         await Expect(Page.Locator($"button.group[data-group=\"{group}\"]")).ToBeVisibleAsync();
     }
 
+    /// <summary>Creates a group with this user as its owner.</summary>
+    public async Task CreateAsync(string group, bool isPrivate)
+    {
+        await Page.GetByLabel("Group", new() { Exact = true }).FillAsync(group);
+        await Page.GetByLabel("private").SetCheckedAsync(isPrivate);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        await Expect(Conversation(group)).ToBeVisibleAsync();
+    }
+
     /// <summary>Opens the direct conversation with a user through the "User" field.</summary>
     public async Task OpenDirectAsync(string user)
     {

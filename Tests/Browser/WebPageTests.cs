@@ -98,6 +98,25 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrivateGroup_InvitedUserJoins_AndIsKickedByTheOwner()
+    {
+        var team = Unique.Name("team");
+        await _alice.CreateAsync(team, isPrivate: true);
+        await _alice.Page.GetByLabel("Invite user").FillAsync(_bobName);
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
+
+        await Expect(_bob.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"{_aliceName} invited you to {team}");
+        await _bob.Page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
+        await Expect(_bob.Conversation(team)).ToBeVisibleAsync();
+        await Expect(_alice.PresenceDot(_bobName, "online")).ToBeVisibleAsync();
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = $"Kick: {_bobName}" }).ClickAsync();
+
+        await Expect(_bob.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"{_aliceName} removed you from {team}");
+        await Expect(_bob.Conversation(team)).ToHaveCountAsync(0);
+        await Expect(_alice.Page.Locator($"li.member[data-user=\"{_bobName}\"]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task LogOut_EndsTheSessionOnTheServer()
     {
         var token = await _alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('orleanschat.token')");

@@ -96,6 +96,37 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task PrivateGroup_CreateInvitePromoteKickDelete()
+    {
+        var bob = await fixture.Host.RegisterAsync(Unique.Name("Bob"));
+        var user = Unique.Name("Cli");
+        var group = Unique.Name("g");
+        await Ok(Password, "register", user, "--password-stdin");
+        await Ok(Password, "login", user, "--password-stdin");
+
+        var created = await Ok(null, "create", group, "--private");
+        var invited = await Ok(null, "invite", group, bob);
+        var (bobSocket, _) = await fixture.Host.LoggedInAsync(bob);
+        await using var _b = bobSocket;
+        await bobSocket.JoinAsync(group);
+        var promoted = await Ok(null, "promote", group, bob);
+        var members = await Ok(null, "members", group);
+        var kicked = await Ok(null, "kick", group, bob);
+        var deleted = await Ok(null, "delete-group", group);
+        var (exitCode, _, stderr) = await Run(null, "history", group);
+
+        Assert.Equal($"created private group {group}", created);
+        Assert.Equal($"invite: {bob} in {group}", invited);
+        Assert.Equal($"promote: {bob} in {group}", promoted);
+        Assert.Contains($"{bob} (admin)", members, StringComparison.Ordinal);
+        Assert.Contains($"{user} (owner)", members, StringComparison.Ordinal);
+        Assert.Equal($"kick: {bob} in {group}", kicked);
+        Assert.Equal($"deleted {group}", deleted);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("(not_found)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tail_PrintsDirectMessagesOfAConversationAnotherUserStarts()
     {
         var user = await fixture.Host.RegisterAsync(Unique.Name("Tail"));

@@ -50,14 +50,10 @@ public sealed class ChatClientTests(GatewayFixture fixture)
     [Fact]
     public async Task DirectMessages_RoundTrip()
     {
-        await using var alice = await ChatClient.ConnectAsync(fixture.Host.HttpUri);
-        await using var bob = await ChatClient.ConnectAsync(fixture.Host.HttpUri);
-        var aliceName = Unique.Name("Alice");
-        var bobName = Unique.Name("Bob");
-        await alice.RegisterAsync(aliceName, Password);
-        await bob.RegisterAsync(bobName, Password);
-        await alice.LoginAsync(aliceName, Password);
-        await bob.LoginAsync(bobName, Password);
+        var (alice, aliceName) = await LoggedInAsync("Alice");
+        var (bob, bobName) = await LoggedInAsync("Bob");
+        await using var _a = alice;
+        await using var _b = bob;
 
         var sent = await alice.DirectAsync(bobName.ToUpperInvariant(), "hi bob", "d-1");
         var received = await bob.NextEventAsync<DirectReceived>(timeout: ChatSocketTestExtensions.Timeout);
@@ -78,6 +74,37 @@ public sealed class ChatClientTests(GatewayFixture fixture)
         Assert.Equal([new ConversationInfo(aliceName, 1, Blocked: true, ReadSeq: 0, Unread: 1)], conversations);
         Assert.Equal(1, await bob.MarkDirectReadAsync(aliceName, 5));
         Assert.Equal(2, (await alice.DirectAsync(bobName, "unblocked")).Seq);
+    }
+
+    [Fact]
+    public async Task PrivateGroupsAndRoles_RoundTrip()
+    {
+        var (alice, aliceName) = await LoggedInAsync("Alice");
+        var (bob, bobName) = await LoggedInAsync("Bob");
+        await using var _a = alice;
+        await using var _b = bob;
+        var group = Unique.Name("g");
+
+        var created = await alice.CreateAsync(group, isPrivate: true);
+        await Assert.ThrowsAsync<ChatForbiddenException>(() => bob.JoinAsync(group));
+        var invited = await alice.ModerateAsync("invite", group, bobName.ToUpperInvariant());
+        var invitation = await bob.NextEventAsync<InvitationReceived>(timeout: ChatSocketTestExtensions.Timeout);
+        var joined = await bob.JoinAsync(group);
+        await alice.ModerateAsync("promote", group, bobName);
+        var promoted = await alice.NextEventAsync<MemberChanged>(change => change.Action == "promoted", ChatSocketTestExtensions.Timeout);
+        await alice.ModerateAsync("kick", group, bobName);
+        var kicked = await bob.NextEventAsync<MemberChanged>(change => change.Action == "kicked", ChatSocketTestExtensions.Timeout);
+        await alice.DeleteGroupAsync(group);
+
+        Assert.Equal(("owner", "private"), (created.Role, created.Visibility));
+        Assert.Equal("owner", Assert.Single(created.Members).Role);
+        Assert.Equal(bobName, invited);
+        Assert.Equal(new InvitationReceived(group, aliceName), invitation);
+        Assert.Equal(("member", "private"), (joined.Role, joined.Visibility));
+        Assert.Equal(new MemberChanged(group, bobName, "promoted", aliceName, "admin"), promoted);
+        Assert.Equal(new MemberChanged(group, bobName, "kicked", aliceName, "member"), kicked);
+        Assert.Empty(await bob.GroupsAsync());
+        Assert.Empty(await alice.GroupsAsync());
     }
 
     [Fact]
@@ -115,5 +142,15 @@ public sealed class ChatClientTests(GatewayFixture fixture)
 
         Assert.Equal("pong", (await viaHttp.RequestAsync(new { type = "ping" })).GetProperty("type").GetString());
         Assert.Equal("pong", (await viaWs.RequestAsync(new { type = "ping" })).GetProperty("type").GetString());
+    }
+
+    /// <summary>A client registered and logged in as a fresh user whose name starts with <paramref name="prefix"/>.</summary>
+    private async Task<(ChatClient Client, string Username)> LoggedInAsync(string prefix)
+    {
+        var client = await ChatClient.ConnectAsync(fixture.Host.HttpUri);
+        var username = Unique.Name(prefix);
+        await client.RegisterAsync(username, Password);
+        await client.LoginAsync(username, Password);
+        return (client, username);
     }
 }

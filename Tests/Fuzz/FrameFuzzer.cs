@@ -13,11 +13,12 @@ internal sealed class FrameFuzzer(int seed, string group)
 {
     private static readonly string[] Types =
         ["register", "login", "auth", "join", "leave", "publish", "history", "members", "groups", "typing", "ping", "change_password",
-            "direct", "conversations", "block", "unblock", "read", "dance", ""];
+            "direct", "conversations", "block", "unblock", "read",
+            "create", "invite", "kick", "ban", "unban", "promote", "demote", "transfer", "delete_group", "dance", ""];
 
     private static readonly string[] Fields =
         ["username", "password", "newPassword", "token", "group", "text", "clientMsgId", "after", "before", "limit", "id", "type", "extra",
-            "to", "with", "user", "protocol", "seq"];
+            "to", "with", "user", "protocol", "seq", "visibility"];
 
     // Strings that have broken parsers and validators before: control characters, bidi overrides, zero-width
     // characters, combining marks, emoji, lone surrogates (as JSON escapes), NUL, quotes and backslashes.

@@ -11,8 +11,6 @@ namespace OrleansChat.Tests.Grains;
 [Collection(ClusterCollection.Name)]
 public sealed class DirectGrainTests(ClusterFixture fixture)
 {
-    private const string Password = "long enough password";
-
     [Fact]
     public async Task FirstMessage_ListsTheConversationForBoth_SeqsStartAtOneWithoutGaps()
     {
@@ -198,13 +196,9 @@ public sealed class DirectGrainTests(ClusterFixture fixture)
         Assert.Equal(2, (await Direct(ann, others[0]).Send(others[0].UserId, "existing ones go on", null)).Seq);
     }
 
-    private async Task<UserIdentity> RegisterAsync(string prefix)
-    {
-        var username = Unique.Name(prefix);
-        return await fixture.Client.GetGrain<IUserGrain>(username.ToLowerInvariant()).Register(username, Password);
-    }
+    private IUserGrain User(UserIdentity user) => fixture.User(user);
 
-    private IUserGrain User(UserIdentity user) => fixture.Client.GetGrain<IUserGrain>(user.UserId);
+    private Task<UserIdentity> RegisterAsync(string prefix) => fixture.RegisterAsync(prefix);
 
     private IDirectGrain Direct(UserIdentity one, UserIdentity other) =>
         fixture.Client.GetGrain<IDirectGrain>(ConversationKey.Between(one.UserId, other.UserId).ToGrainKey());

@@ -19,7 +19,7 @@ public sealed class GroupGrainTests(ClusterFixture fixture)
 
         Assert.Equal(0, outcome.LastSeq);
         Assert.False(outcome.WasMember);
-        Assert.Equal([new MemberInfo("ann", "Ann", true)], outcome.Members);
+        Assert.Equal([new MemberInfo("ann", "Ann", true, GroupRole.Owner)], outcome.Members);
         Assert.True((await group.Join("ann", "Ann", online: true)).WasMember);
         Assert.Equal(0, await fixture.Client.GetGrain<IGroupGrain>(name).GetLastSeq("ann"));
     }

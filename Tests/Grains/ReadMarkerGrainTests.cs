@@ -14,8 +14,6 @@ namespace OrleansChat.Tests.Grains;
 [Collection(ClusterCollection.Name)]
 public sealed class ReadMarkerGrainTests(ClusterFixture fixture)
 {
-    private const string Password = "long enough password";
-
     [Fact]
     public async Task Joining_MarksWhatWasThereRead_LaterMessagesCountAsUnread()
     {
@@ -84,7 +82,7 @@ public sealed class ReadMarkerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AMarkerThatMoves_IsToldToTheUsersGateways()
+    public async Task OnlyAMarkerThatMoves_IsToldToTheUsersGateways()
     {
         var ann = await RegisterAsync("Ann");
         var group = Unique.Name("g");
@@ -97,8 +95,9 @@ public sealed class ReadMarkerGrainTests(ClusterFixture fixture)
         await User(ann).MarkRead(group, 1);
         await User(ann).MarkRead(group, 3);
 
-        Assert.Equal((ann.UserId, new ReadMarker(group, null, 2)), await gateway.NextReadMarkerAsync());
-        Assert.Equal((ann.UserId, new ReadMarker(group, null, 3)), await gateway.NextReadMarkerAsync());
+        // One-way calls may arrive in either order (clients keep the highest); the marker that did not move is not sent.
+        var told = new[] { await gateway.NextReadMarkerAsync(), await gateway.NextReadMarkerAsync() };
+        Assert.Equal([(ann.UserId, new ReadMarker(group, null, 2)), (ann.UserId, new ReadMarker(group, null, 3))], told.OrderBy(entry => entry.Marker.Seq));
     }
 
     /// <summary>Memberships stored before read markers existed: what was there then is not shown as unread.</summary>
@@ -138,13 +137,9 @@ public sealed class ReadMarkerGrainTests(ClusterFixture fixture)
         }
     }
 
-    private async Task<UserIdentity> RegisterAsync(string prefix)
-    {
-        var username = Unique.Name(prefix);
-        return await fixture.Client.GetGrain<IUserGrain>(username.ToLowerInvariant()).Register(username, Password);
-    }
+    private IUserGrain User(UserIdentity user) => fixture.User(user);
 
-    private IUserGrain User(UserIdentity user) => fixture.Client.GetGrain<IUserGrain>(user.UserId);
+    private Task<UserIdentity> RegisterAsync(string prefix) => fixture.RegisterAsync(prefix);
 
     private static string DirectKey(UserIdentity one, UserIdentity other) => ConversationKey.Between(one.UserId, other.UserId).ToGrainKey();
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using OrleansChat.Groups;
 using OrleansChat.Presence;
 using OrleansChat.Users;
 
@@ -11,6 +12,7 @@ public sealed class RecordingGateway : IGatewayObserver
     private readonly Channel<(string UserId, string Group, bool IsMember)> _changes = Channel.CreateUnbounded<(string, string, bool)>();
     private readonly Channel<IReadOnlyList<long>> _endedSessions = Channel.CreateUnbounded<IReadOnlyList<long>>();
     private readonly Channel<(string UserId, ReadMarker Marker)> _readMarkers = Channel.CreateUnbounded<(string, ReadMarker)>();
+    private readonly Channel<(string UserId, GroupNotice Notice)> _groupNotices = Channel.CreateUnbounded<(string, GroupNotice)>();
 
     public Task MembershipChanged(string userId, string group, bool isMember, long lastSeq)
     {
@@ -29,6 +31,15 @@ public sealed class RecordingGateway : IGatewayObserver
         _readMarkers.Writer.TryWrite((userId, marker));
         return Task.CompletedTask;
     }
+
+    public Task GroupNoticed(string userId, GroupNotice notice)
+    {
+        _groupNotices.Writer.TryWrite((userId, notice));
+        return Task.CompletedTask;
+    }
+
+    public async Task<(string UserId, GroupNotice Notice)> NextGroupNoticeAsync() =>
+        await _groupNotices.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     public async Task<(string UserId, string Group, bool IsMember)> NextAsync() =>
         await _changes.Reader.ReadAsync().AsTask().WaitAsync(Patience);

@@ -1,6 +1,7 @@
 using System.Text;
 using OrleansChat.Errors;
 using OrleansChat.Gateway.Protocol;
+using OrleansChat.Groups;
 using OrleansChat.History;
 
 namespace OrleansChat.Tests.Unit;
@@ -21,6 +22,10 @@ public sealed class RequestParserTests
         { """{"type":"conversations","id":"1"}""", new ConversationsRequest(new RequestId("1")) },
         { """{"type":"block","id":"1","user":"bob"}""", new BlockRequest(new RequestId("1"), "bob", Blocked: true) },
         { """{"type":"unblock","id":"1","user":"bob"}""", new BlockRequest(new RequestId("1"), "bob", Blocked: false) },
+        { """{"type":"create","id":"1","group":"g"}""", new CreateRequest(new RequestId("1"), "g", GroupVisibility.Public) },
+        { """{"type":"create","id":"1","group":"g","visibility":"private"}""", new CreateRequest(new RequestId("1"), "g", GroupVisibility.Private) },
+        { """{"type":"transfer","id":"1","group":"g","user":"Bob"}""", new ModerateRequest(new RequestId("1"), "g", "Bob", MemberAction.Transfer) },
+        { """{"type":"delete_group","id":"1","group":"g"}""", new DeleteGroupRequest(new RequestId("1"), "g") },
         { """{"type":"read","id":"1","group":"g","seq":7}""", new ReadRequest(new RequestId("1"), "g", null, 7) },
         { """{"type":"read","id":"1","with":"Bob","seq":0}""", new ReadRequest(new RequestId("1"), null, "Bob", 0) },
         { """{"type":"auth","id":"1","token":"alice.c2VjcmV0"}""", new AuthRequest(new RequestId("1"), "alice.c2VjcmV0", 1) },
@@ -70,6 +75,8 @@ public sealed class RequestParserTests
         { """{"id":"1","type":"direct","to":"a b","text":"hi"}""", "\"1\"", ChatErrorCode.BadRequest, "to must be a username (3 to 32 letters, digits or _ . -)" },
         { """{"id":"1","type":"history","group":"g","with":"bob"}""", "\"1\"", ChatErrorCode.BadRequest, "give group or with, not both" },
         { """{"id":"1","type":"block"}""", "\"1\"", ChatErrorCode.BadRequest, "missing field user" },
+        { """{"id":"1","type":"create","group":"g","visibility":"secret"}""", "\"1\"", ChatErrorCode.BadRequest, "visibility must be public or private" },
+        { """{"id":"1","type":"ban","group":"g"}""", "\"1\"", ChatErrorCode.BadRequest, "missing field user" },
         { """{"id":"1","type":"read","group":"g"}""", "\"1\"", ChatErrorCode.BadRequest, "missing field seq" },
         { """{"id":"1","type":"read","group":"g","seq":null}""", "\"1\"", ChatErrorCode.BadRequest, "seq must be a whole number, 0 or more" },
         { """{"id":"1","type":"read","group":"g","seq":-1}""", "\"1\"", ChatErrorCode.BadRequest, "seq must be a whole number, 0 or more" },

@@ -69,5 +69,7 @@ public sealed class SocketLeasesTests
         public Task SessionsEnded(string userId, IReadOnlyList<long> sessionIds) => Task.CompletedTask;
 
         public Task ReadMarked(string userId, ReadMarker marker) => Task.CompletedTask;
+
+        public Task GroupNoticed(string userId, OrleansChat.Groups.GroupNotice notice) => Task.CompletedTask;
     }
 }

@@ -1,0 +1,9 @@
+namespace OrleansChat.Groups;
+
+public enum GroupNoticeKind
+{
+    Invited,
+    Kicked,
+    Banned,
+    Deleted,
+}
