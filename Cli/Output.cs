@@ -14,11 +14,11 @@ internal sealed class Output(bool json)
     {
         if (json)
         {
-            Line(new { type = "message", group = message.Group, seq = message.Seq, from = message.From, text = message.Text, ts = WireTime(message.Ts), clientMsgId = message.ClientMsgId });
+            Line(new { type = "message", group = message.Group, seq = message.Seq, from = message.From, text = message.Text, ts = WireTime(message.Ts), clientMsgId = message.ClientMsgId, edited = message.Edited, deleted = message.Deleted });
             return;
         }
 
-        StoredMessage(message.Seq, message.Ts, message.From, message.Text);
+        StoredMessage(message.Seq, message.Ts, message.From, message.Deleted ? "[deleted]" : message.Edited ? $"{message.Text} (edited)" : message.Text);
     }
 
     /// <summary>A direct message, printed as a group's is; as JSON it carries the other user in <c>with</c>.</summary>
@@ -54,6 +54,12 @@ internal sealed class Output(bool json)
                 break;
             case MemberChanged change:
                 Human($"{change.Group}: {change.User} {change.Action} by {change.By} ({change.Role})", $"[grey]{change.Group}: {change.User} {change.Action} by {change.By} ({change.Role})[/]");
+                break;
+            case MessageChanged change when json:
+                Line(new { type = change.Deleted ? "deleted" : "edited", group = change.Group, with = change.With, seq = change.Seq, text = change.Text, by = change.By });
+                break;
+            case MessageChanged change:
+                Human($"#{change.Seq} {(change.Deleted ? $"deleted by {change.By}" : $"edited: {TerminalText.Escape(change.Text)}")}", $"[grey]#{change.Seq} {(change.Deleted ? $"deleted by {change.By}" : $"edited: {TerminalText.Escape(change.Text)}")}[/]");
                 break;
             case InvitationReceived invitation:
                 Status($"{invitation.By} invites you to {invitation.Group}; join it to accept");

@@ -158,6 +158,21 @@ public sealed class ChatClient : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>Changes the text of one of this user's messages in a group.</summary>
+    public Task EditAsync(string group, long seq, string text, CancellationToken cancellationToken = default) =>
+        RequestAsync(new { type = "edit", group, seq, text }, cancellationToken);
+
+    /// <summary>Deletes a message in a group (this user's own, or any as an owner or admin), leaving a tombstone.</summary>
+    public Task DeleteAsync(string group, long seq, CancellationToken cancellationToken = default) =>
+        RequestAsync(new { type = "delete", group, seq }, cancellationToken);
+
+    /// <summary>Changes the text of one of this user's direct messages to <paramref name="with"/>.</summary>
+    public Task EditDirectAsync(string with, long seq, string text, CancellationToken cancellationToken = default) =>
+        RequestAsync(new { type = "edit", with, seq, text }, cancellationToken);
+
+    public Task DeleteDirectAsync(string with, long seq, CancellationToken cancellationToken = default) =>
+        RequestAsync(new { type = "delete", with, seq }, cancellationToken);
+
     /// <summary>Marks a group read up to a seq (a marker never moves back); returns the marker as it now is.</summary>
     public async Task<long> MarkReadAsync(string group, long seq, CancellationToken cancellationToken = default) =>
         (await RequestAsync(new { type = "read", group, seq }, cancellationToken)).GetProperty("seq").GetInt64();

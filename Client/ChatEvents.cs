@@ -3,8 +3,18 @@ namespace OrleansChat.Client;
 /// <summary>What a <see cref="ChatClient"/> reports on its event stream.</summary>
 public abstract record ChatEvent;
 
-/// <summary>A group message, live or caught up after a reconnect; each seq of a group is reported once, in order.</summary>
-public sealed record MessageReceived(string Group, long Seq, string From, string Text, DateTimeOffset Ts, string? ClientMsgId) : ChatEvent;
+/// <summary>
+/// A group message, live or caught up after a reconnect; each seq of a group is reported once, in order. One read
+/// from history may have been changed since it was sent: <see cref="Edited"/>, or <see cref="Deleted"/> (a
+/// tombstone with no text).
+/// </summary>
+public sealed record MessageReceived(string Group, long Seq, string From, string Text, DateTimeOffset Ts, string? ClientMsgId, bool Edited = false, bool Deleted = false) : ChatEvent;
+
+/// <summary>
+/// A stored message of a group (<see cref="Group"/>) or direct conversation (<see cref="With"/>) was edited (its
+/// <see cref="Text"/> now) or deleted (<see cref="Deleted"/>, by <see cref="By"/>); apply it to the message held.
+/// </summary>
+public sealed record MessageChanged(string? Group, string? With, long Seq, string Text, bool Deleted, string? By) : ChatEvent;
 
 /// <summary>Status is one of "joined", "left", "online", "offline".</summary>
 public sealed record PresenceChanged(string Group, string User, string Status) : ChatEvent;

@@ -29,6 +29,8 @@ internal static class Frames
     {
         "message" => Message(frame),
         "direct" => Direct(frame),
+        "edited" => new MessageChanged(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64(), Str(frame, "text"), Deleted: false, By: null),
+        "deleted" => new MessageChanged(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64(), "", Deleted: true, Str(frame, "by")),
         "member" => new MemberChanged(Str(frame, "group"), Str(frame, "user"), Str(frame, "action"), Str(frame, "by"), Str(frame, "role")),
         "invitation" => new InvitationReceived(Str(frame, "group"), Str(frame, "by")),
         "group_deleted" => new GroupDeleted(Str(frame, "group"), Str(frame, "by")),
@@ -44,7 +46,12 @@ internal static class Frames
         Str(frame, "from"),
         Str(frame, "text"),
         Time(frame, "ts"),
-        OptionalStr(frame, "clientMsgId"));
+        OptionalStr(frame, "clientMsgId"),
+        Flag(frame, "edited"),
+        Flag(frame, "deleted"));
+
+    private static bool Flag(JsonElement frame, string property) =>
+        frame.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
 
     public static DirectReceived Direct(JsonElement frame) => new(
         Str(frame, "with"),

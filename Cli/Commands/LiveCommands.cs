@@ -111,6 +111,8 @@ internal static class LiveCommands
     {
         MessageReceived message => message.Group,
         MemberChanged change => change.Group,
+        MessageChanged { Group: { } group } => group,
+        MessageChanged { With: { } with } => ChatTarget.Direct(with),
         DirectReceived direct => ChatTarget.Direct(direct.With),
         PresenceChanged presence => presence.Group,
         UserTyping typing => typing.Group,

@@ -61,6 +61,29 @@ internal static class MessageCommands
             context.Output.Result(new { target = name, seq = marked }, $"read up to #{marked}");
         });
 
-        return [send, history, read];
+        var newText = new Argument<string>("text") { Description = "The message's new text" };
+        var change = new Command("edit", "Change the text of one of your messages") { target, seq, newText };
+        change.SetBody(async (parse, context, cancellationToken) =>
+        {
+            await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
+            var (name, number) = (parse.GetValue(target)!, parse.GetValue(seq));
+            await (ChatTarget.DirectWith(name) is { } with
+                ? client.EditDirectAsync(with, number, parse.GetValue(newText)!, cancellationToken)
+                : client.EditAsync(name, number, parse.GetValue(newText)!, cancellationToken));
+            context.Output.Result(new { target = name, seq = number }, $"edited #{number}");
+        });
+
+        var delete = new Command("delete", "Delete a message (your own, or any in a group you own or administer)") { target, seq };
+        delete.SetBody(async (parse, context, cancellationToken) =>
+        {
+            await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
+            var (name, number) = (parse.GetValue(target)!, parse.GetValue(seq));
+            await (ChatTarget.DirectWith(name) is { } with
+                ? client.DeleteDirectAsync(with, number, cancellationToken)
+                : client.DeleteAsync(name, number, cancellationToken));
+            context.Output.Result(new { target = name, seq = number }, $"deleted #{number}");
+        });
+
+        return [send, history, read, change, delete];
     }
 }

@@ -48,14 +48,17 @@ internal sealed class GroupReceivers
     }
 
     /// <summary>Sends a frame of protocol revision 2 to each live receiver that asked for it; returns how many took it.</summary>
-    public int SendToRevision2(byte[] frame)
+    public int SendToRevision2(byte[] frame) => SendToRevision2(new MessageFrames(frame, null, ""));
+
+    /// <summary>Sends frames of protocol revision 2 (the sender's own where they differ) to each live receiver that asked for them.</summary>
+    public int SendToRevision2(MessageFrames frames)
     {
         var all = _all;
         var writeHere = all.Length <= WriteHereUpTo;
         var sent = 0;
         foreach (var receiver in all)
         {
-            if (receiver.IsAdmitted && receiver.Socket.SpeaksRevision2 && receiver.Socket.Send(frame, writeHere))
+            if (receiver.IsAdmitted && receiver.Socket.SpeaksRevision2 && receiver.Socket.Send(frames.For(receiver.Socket), writeHere))
             {
                 sent++;
             }

@@ -215,6 +215,10 @@ internal sealed class GroupRelay
             case MemberChanged change:
                 _metrics.FramesSent("member", _receivers.SendToRevision2(ServerFrames.Member(_group, change)));
                 break;
+            case MessageChanged changed:
+                var frames = MessageFrames.ChangeOf(_conversation, changed.Message);
+                _metrics.FramesSent(changed.Message.Deleted ? "deleted" : "edited", _receivers.SendToRevision2(frames));
+                break;
             case GroupDeleted deleted:
                 _metrics.FramesSent("group_deleted", _receivers.SendToRevision2(ServerFrames.GroupDeleted(_group, deleted.By)));
                 break;

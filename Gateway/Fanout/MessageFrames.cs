@@ -16,6 +16,11 @@ internal readonly record struct MessageFrames(byte[] ForRecipients, byte[]? ForS
         ? new(ServerFrames.Direct(message.From, message), ServerFrames.Direct(OtherUserOf(message, message.FromUserId), message), message.FromUserId)
         : new(ServerFrames.Message(conversation.Group!, message), null, message.FromUserId);
 
+    /// <summary>The <c>edited</c> or <c>deleted</c> frames of a changed message, for the same receivers as its message frames.</summary>
+    public static MessageFrames ChangeOf(ConversationKey conversation, ChatMessage message) => conversation.IsDirect
+        ? new(ServerFrames.Changed(null, message.From, message), ServerFrames.Changed(null, OtherUserOf(message, message.FromUserId), message), message.FromUserId)
+        : new(ServerFrames.Changed(conversation.Group, null, message), null, message.FromUserId);
+
     /// <summary>The other participant of a direct message, as <paramref name="userId"/> (one of the two) sees it.</summary>
     public static string OtherUserOf(ChatMessage message, string userId) =>
         message.FromUserId == userId ? message.To ?? message.From : message.From;

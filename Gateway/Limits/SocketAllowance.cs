@@ -25,7 +25,7 @@ internal sealed class SocketAllowance(LimitsOptions limits, TimeProvider clock)
 
         return request switch
         {
-            PublishRequest or DirectRequest when !(_publishes ??= new(limits.PublishesPerSecond, limits.PublishBurst, clock)).TryTake() => LimitKind.Publishes,
+            PublishRequest or DirectRequest or EditRequest or DeleteRequest when !(_publishes ??= new(limits.PublishesPerSecond, limits.PublishBurst, clock)).TryTake() => LimitKind.Publishes,
             TypingRequest when !(_typing ??= new(limits.TypingPerSecond, limits.TypingBurst, clock)).TryTake() => LimitKind.Typing,
             _ => null,
         };

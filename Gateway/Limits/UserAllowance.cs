@@ -31,7 +31,7 @@ internal sealed class UserAllowance
     {
         LimitKind? kind = request switch
         {
-            PublishRequest or DirectRequest => LimitKind.Publishes,
+            PublishRequest or DirectRequest or EditRequest or DeleteRequest => LimitKind.Publishes,
             TypingRequest => LimitKind.Typing,
             JoinRequest or LeaveRequest or BlockRequest or CreateRequest or ModerateRequest or DeleteGroupRequest => LimitKind.MembershipChanges,
             ReadRequest => LimitKind.ReadMarkers,

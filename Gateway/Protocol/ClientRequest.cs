@@ -72,5 +72,10 @@ internal sealed record ConversationsRequest(RequestId Id) : ClientRequest(Id);
 
 internal sealed record BlockRequest(RequestId Id, string User, bool Blocked) : ClientRequest(Id);
 
+/// <summary>Changes the text of a message in a group (<see cref="Group"/>) or the direct conversation with a user (<see cref="With"/>).</summary>
+internal sealed record EditRequest(RequestId Id, string? Group, string? With, long Seq, string Text) : ClientRequest(Id);
+
+internal sealed record DeleteRequest(RequestId Id, string? Group, string? With, long Seq) : ClientRequest(Id);
+
 /// <summary>Marks a group (<see cref="Group"/>) or the direct conversation with a user (<see cref="With"/>) read up to a seq.</summary>
 internal sealed record ReadRequest(RequestId Id, string? Group, string? With, long Seq) : ClientRequest(Id);

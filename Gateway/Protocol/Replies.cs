@@ -104,6 +104,12 @@ internal static class Replies
 
     public static byte[] BlockChanged(RequestId id, UserIdentity user) => ServerFrames.Ok(id, writer => writer.WriteString("user", user.Username));
 
+    public static byte[] Changed(RequestId id, string? group, string? with, long seq) => ServerFrames.Ok(id, writer =>
+    {
+        ServerFrames.WriteConversation(writer, group, with);
+        writer.WriteNumber("seq", seq);
+    });
+
     public static byte[] ReadMarked(RequestId id, ReadMarker marker) => ServerFrames.Ok(id, writer => ServerFrames.WriteMarkerFields(writer, marker));
 
     public static byte[] Done(RequestId id) => ServerFrames.Ok(id);

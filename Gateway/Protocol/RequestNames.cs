@@ -24,6 +24,8 @@ internal static class RequestNames
         BlockRequest { Blocked: true } => "block",
         BlockRequest => "unblock",
         ReadRequest => "read",
+        EditRequest => "edit",
+        DeleteRequest => "delete",
         CreateRequest => "create",
         ModerateRequest moderate => WireNames.ModerationRequests.First(entry => entry.Value == moderate.Action).Key,
         DeleteGroupRequest => "delete_group",

@@ -86,15 +86,7 @@ internal static class ServerFrames
     /// <summary>The conversation (group or with) and seq of a read marker, shared by the read event and the read ok.</summary>
     public static void WriteMarkerFields(Utf8JsonWriter writer, ReadMarker marker)
     {
-        if (marker.Group is { } group)
-        {
-            writer.WriteString("group", group);
-        }
-        else
-        {
-            writer.WriteString("with", marker.With);
-        }
-
+        WriteConversation(writer, marker.Group, marker.With);
         writer.WriteNumber("seq", marker.Seq);
     }
 
@@ -127,6 +119,51 @@ internal static class ServerFrames
         else
         {
             writer.WriteString("clientMsgId", message.ClientMsgId);
+        }
+
+        // Only on a message changed after it was stored, so that every other frame stays as version 1 spells it.
+        if (message.Deleted)
+        {
+            writer.WriteBoolean("deleted", true);
+            writer.WriteString("deletedBy", message.DeletedBy);
+        }
+        else if (message.EditedAt is { } editedAt)
+        {
+            writer.WriteBoolean("edited", true);
+            writer.WriteString("editedAt", WireNames.Timestamp(editedAt));
+        }
+    }
+
+    /// <summary>
+    /// A stored message was edited or deleted: <c>edited</c> with its text now, or <c>deleted</c>, in a group or the
+    /// direct conversation with <paramref name="with"/>.
+    /// </summary>
+    public static byte[] Changed(string? group, string? with, ChatMessage message) => Encode(writer =>
+    {
+        writer.WriteString("type", message.Deleted ? "deleted" : "edited");
+        WriteConversation(writer, group, with);
+        writer.WriteNumber("seq", message.Seq);
+        if (message.Deleted)
+        {
+            writer.WriteString("by", message.DeletedBy);
+        }
+        else
+        {
+            writer.WriteString("text", message.Text);
+            writer.WriteString("editedAt", WireNames.Timestamp(message.EditedAt ?? message.Ts));
+        }
+    });
+
+    /// <summary>The field that names a conversation in a frame: <c>group</c>, or <c>with</c> for a direct one.</summary>
+    public static void WriteConversation(Utf8JsonWriter writer, string? group, string? with)
+    {
+        if (group is not null)
+        {
+            writer.WriteString("group", group);
+        }
+        else
+        {
+            writer.WriteString("with", with);
         }
     }
 

@@ -44,6 +44,8 @@ internal sealed class RequestHandler(
         ConversationsRequest => directMessages.ConversationsAsync(connection.User, request.Id),
         BlockRequest block => directMessages.BlockAsync(connection.User, block),
         ReadRequest read => MarkReadAsync(connection.User, read),
+        EditRequest edit => ChangeAsync(connection.User, request.Id, edit.Group, edit.With, (log, userId) => log.Edit(userId, edit.Seq, edit.Text)),
+        DeleteRequest delete => ChangeAsync(connection.User, request.Id, delete.Group, delete.With, (log, userId) => log.Delete(userId, delete.Seq)),
         CreateRequest create => CreateAsync(connection, connection.User, create),
         ModerateRequest moderate => ModerateAsync(connection.User, moderate),
         DeleteGroupRequest delete => DeleteGroupAsync(connection.User, delete),
@@ -193,6 +195,14 @@ internal sealed class RequestHandler(
 
     private async Task<byte[]> GroupsAsync(UserIdentity user, RequestId id) =>
         Replies.Groups(id, await grains.GetGrain<IUserGrain>(user.UserId).GetGroups());
+
+    /// <summary>An edit or deletion of a stored message, by the conversation's own grain (which checks who may).</summary>
+    private async Task<byte[]> ChangeAsync(UserIdentity user, RequestId id, string? group, string? with, Func<IMessageLogGrain, string, Task<ChatMessage>> change)
+    {
+        var conversation = group is not null ? ConversationKey.ForGroup(group) : DirectMessageRequests.With(user, with!);
+        var message = await change(conversation.Log(grains), user.UserId);
+        return Replies.Changed(id, group, group is null ? MessageFrames.OtherUserOf(message, user.UserId) : null, message.Seq);
+    }
 
     private async Task<byte[]> MarkReadAsync(UserIdentity user, ReadRequest request)
     {

@@ -4,6 +4,7 @@
 
 import { Connection } from './connection.js';
 import { createConversations } from './conversations.js';
+import { createEdits } from './edits.js';
 import { createEventHandler } from './events.js';
 import { createMessages } from './messages.js';
 import { createModeration } from './moderation.js';
@@ -35,6 +36,7 @@ const messages = createMessages(state, {
   onShown: () => conversations.markShownRead(),
 });
 const outbox = createOutbox(state, connection, { receive: messages.receive });
+const edits = createEdits(state, connection, { isOwn: messages.isOwn });
 const conversations = createConversations(state, connection, {
   receive: messages.receive,
   isOwn: messages.isOwn,
@@ -59,6 +61,7 @@ const handleEvent = createEventHandler(state, {
   stopTyping: typing.stopTyping,
   renderGroupList: conversations.renderGroupList,
   moderation,
+  edits,
 });
 
 // ---- wiring ----

@@ -10,11 +10,12 @@ import * as view from './view.js';
  * @param {{receive: (group: Group, messages: object[], isNew: boolean) => void,
  *          startTyping: (group: Group, user: string) => void,
  *          stopTyping: (group: Group, user: string) => void,
- *          renderGroupList: () => void, moderation: ReturnType<import('./moderation.js').createModeration>}} deps
+ *          renderGroupList: () => void, moderation: ReturnType<import('./moderation.js').createModeration>,
+ *          edits: ReturnType<import('./edits.js').createEdits>}} deps
  *   receive from messages.js, startTyping and stopTyping from typing.js, renderGroupList from conversations.js,
- *   moderation from moderation.js (member and group_deleted events, invitations)
+ *   moderation from moderation.js (member and group_deleted events, invitations), edits from edits.js
  */
-export function createEventHandler(state, { receive, startTyping, stopTyping, renderGroupList, moderation }) {
+export function createEventHandler(state, { receive, startTyping, stopTyping, renderGroupList, moderation, edits }) {
   return function handleEvent(frame) {
     if (frame.type === 'error') {
       view.showError(frame.message); // a request sent without an id failed (e.g. typing)
@@ -54,6 +55,8 @@ export function createEventHandler(state, { receive, startTyping, stopTyping, re
       if (group.name === state.selected) {
         moderation.showMembers(group);
       }
+    } else if (frame.type === 'edited' || frame.type === 'deleted') {
+      edits.apply(group, frame);
     } else if (frame.type === 'member') {
       moderation.applyMemberEvent(group, frame);
     } else if (frame.type === 'group_deleted') {

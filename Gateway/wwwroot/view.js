@@ -84,6 +84,13 @@ function clock(date) {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** What a message offers its reader (edit and delete buttons), set once by app.js. */
+let messageActions = { canEdit: () => false, canDelete: () => false, edit: () => {}, remove: () => {} };
+
+export function setMessageActions(actions) {
+  messageActions = actions;
+}
+
 function messageItem(message, own) {
   const item = make('article', own ? 'msg own' : 'msg');
   item.dataset.seq = message.seq;
@@ -94,8 +101,27 @@ function messageItem(message, own) {
   time.dateTime = message.ts;
   time.title = date.toLocaleString();
   meta.append(time);
-  item.append(meta, make('p', 'text', message.text));
+  if (message.edited && !message.deleted) {
+    meta.append(' ', make('span', 'edited', '(edited)'));
+  }
+  if (!message.deleted) {
+    for (const [allowed, label, act] of [[messageActions.canEdit, 'Edit', messageActions.edit], [messageActions.canDelete, 'Delete', messageActions.remove]]) {
+      if (allowed(message)) {
+        const button = make('button', 'msg-action secondary', label);
+        button.type = 'button';
+        button.setAttribute('aria-label', `${label} message ${message.seq}`);
+        button.addEventListener('click', () => act(message));
+        meta.append(' ', button);
+      }
+    }
+  }
+  item.append(meta, message.deleted ? make('p', 'text deleted', 'message deleted') : make('p', 'text', message.text));
   return item;
+}
+
+/** Redraws a message shown in the log after it was edited or deleted. */
+export function replaceMessage(message, own) {
+  el.log.querySelector(`[data-seq="${message.seq}"]`)?.replaceWith(messageItem(message, own));
 }
 
 /** Replaces the log's content with these messages (already sorted by seq). */

@@ -1,11 +1,13 @@
 using Orleans.Concurrency;
 using OrleansChat.Groups;
+using OrleansChat.History;
 
 namespace OrleansChat.Conversations;
 
 /// <summary>
-/// What every conversation's grain (a group, a direct conversation) answers to the readers of its history:
-/// only for a member, so that no reader can go around the check.
+/// What every conversation's grain (a group, a direct conversation) answers to the readers of its history, and
+/// the changes its members may make to stored messages: only for a member, so that no caller can go around the
+/// check.
 /// </summary>
 [Alias("OrleansChat.IMessageLogGrain")]
 public interface IMessageLogGrain : IGrainWithStringKey
@@ -21,4 +23,12 @@ public interface IMessageLogGrain : IGrainWithStringKey
     /// <summary>The newest page, for a member's history reads.</summary>
     [AlwaysInterleave]
     Task<HeadPage> GetHead(string userId);
+
+    /// <summary>Changes the text of a message of the user's; answers it as stored now. not_found for no such seq, conflict once deleted.</summary>
+    [AlwaysInterleave]
+    Task<ChatMessage> Edit(string userId, long seq, string text);
+
+    /// <summary>Deletes a message (the author's own, or any for a group's owner or admin), leaving a tombstone at its seq.</summary>
+    [AlwaysInterleave]
+    Task<ChatMessage> Delete(string userId, long seq);
 }

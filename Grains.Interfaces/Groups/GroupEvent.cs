@@ -25,6 +25,10 @@ public sealed record MemberChanged(
     [property: Id(3)] string By,
     [property: Id(4)] GroupRole Role) : GroupEvent;
 
+/// <summary>A stored message was edited or deleted: <see cref="Message"/> is how it is stored now.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansChat.MessageChanged")]
+public sealed record MessageChanged([property: Id(0)] ChatMessage Message) : GroupEvent;
+
 /// <summary>The owner deleted the group: no more events follow.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansChat.GroupDeleted")]
 public sealed record GroupDeleted([property: Id(0)] string By) : GroupEvent;

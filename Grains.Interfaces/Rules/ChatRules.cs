@@ -92,6 +92,12 @@ public static class ChatRules
     public static ChatException TooManyConversations(string username, int conversationsPerUser) =>
         new(ChatErrorCode.RateLimited, $"{username} has reached the limit of {conversationsPerUser} direct conversations");
 
+    public static ChatException TooManyInvitations(int invitationsPerGroup) =>
+        new(ChatErrorCode.RateLimited, $"a group may hold at most {invitationsPerGroup} unused invitations");
+
+    public static ChatException TooManyBans(int bansPerGroup) =>
+        new(ChatErrorCode.RateLimited, $"a group may ban at most {bansPerGroup} users");
+
     public static ChatException TooManyMembers(int membersPerGroup) =>
         new(ChatErrorCode.RateLimited, $"a group may have at most {membersPerGroup} members");
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansChat.Conversations;
 using OrleansChat.Groups;
+using OrleansChat.History;
 using OrleansChat.Rules;
 using OrleansChat.Users;
 
@@ -39,6 +40,7 @@ public sealed class DirectGrain(
         _messages = new PublishPipeline(
             _key.ToGrainKey(), head, GrainFactory, clock, logger,
             onStored: stored => events.EmitAsync(new MessagesStored(stored)),
+            onChanged: changed => events.EmitAsync(new MessageChanged(changed)),
             onWriteUncertain: DeactivateOnIdle);
         return Task.CompletedTask;
     }
@@ -107,6 +109,20 @@ public sealed class DirectGrain(
         }
 
         return _messages.Head;
+    }
+
+    public Task<ChatMessage> Edit(string userId, long seq, string text)
+    {
+        RequireParticipant(userId);
+        ChatRules.TextLength.Require(ChatRules.TextNotEmpty.Require(text));
+        return _messages.ChangeAsync(userId, seq, message => MessageEdits.Edit(message, userId, text, clock.UtcNowToMillisecond()));
+    }
+
+    public Task<ChatMessage> Delete(string userId, long seq)
+    {
+        RequireParticipant(userId);
+        var username = pair.State.Usernames.GetValueOrDefault(userId, userId);
+        return _messages.ChangeAsync(userId, seq, message => MessageEdits.Delete(message, userId, username, moderator: false, clock.UtcNowToMillisecond()));
     }
 
     private void RequireParticipant(string userId)

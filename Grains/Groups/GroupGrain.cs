@@ -34,6 +34,7 @@ public sealed class GroupGrain(
         _messages = new PublishPipeline(
             Name, head, GrainFactory, clock, logger,
             onStored: stored => _events.EmitAsync(new MessagesStored(stored)),
+            onChanged: changed => _events.EmitAsync(new MessageChanged(changed)),
             onWriteUncertain: DeactivateOnIdle);
         return Task.CompletedTask;
     }
@@ -142,6 +143,20 @@ public sealed class GroupGrain(
         }
 
         return _events.EmitAsync(new PresenceChanged(userId, username, online ? PresenceStatus.Online : PresenceStatus.Offline));
+    }
+
+    public Task<ChatMessage> Edit(string userId, long seq, string text)
+    {
+        _membership.RequireMember(userId);
+        ChatRules.TextLength.Require(ChatRules.TextNotEmpty.Require(text));
+        return _messages.ChangeAsync(userId, seq, message => MessageEdits.Edit(message, userId, text, clock.UtcNowToMillisecond()));
+    }
+
+    public Task<ChatMessage> Delete(string userId, long seq)
+    {
+        var username = _membership.RequireMember(userId);
+        var moderator = _membership.RoleOf(userId) >= GroupRole.Admin;
+        return _messages.ChangeAsync(userId, seq, message => MessageEdits.Delete(message, userId, username, moderator, clock.UtcNowToMillisecond()));
     }
 
     public Task<HeadPage> GetHead(string userId)

@@ -123,6 +123,7 @@ internal sealed class GroupMembership(IPersistentState<GroupMembersState> member
     {
         RequireMember(actorId);
         GroupAccess.Require(members.State, group, actorId, targetId, targetName, action);
+        RequireRoomFor(action, targetId);
         var removed = action is MemberAction.Kick || (action is MemberAction.Ban && members.State.Members.ContainsKey(targetId));
         await ChangeAsync(state =>
         {
@@ -177,6 +178,26 @@ internal sealed class GroupMembership(IPersistentState<GroupMembersState> member
             state.OwnerId = null;
         });
         return former;
+    }
+
+    /// <summary>Invitations and bans are bounded, so that no one can grow a group's state without end.</summary>
+    private void RequireRoomFor(MemberAction action, string targetId)
+    {
+        var state = members.State;
+        if (!limits.Enabled)
+        {
+            return;
+        }
+
+        if (action == MemberAction.Invite && !state.Invited.ContainsKey(targetId) && state.Invited.Count >= limits.InvitationsPerGroup)
+        {
+            throw ChatRules.TooManyInvitations(limits.InvitationsPerGroup);
+        }
+
+        if (action == MemberAction.Ban && !state.Banned.ContainsKey(targetId) && state.Banned.Count >= limits.BansPerGroup)
+        {
+            throw ChatRules.TooManyBans(limits.BansPerGroup);
+        }
     }
 
     private void Found(GroupMembersState state, string userId, string username, GroupVisibility visibility)

@@ -6,9 +6,9 @@ namespace OrleansChat.Groups;
 
 /// <summary>
 /// Stores a conversation's messages (a group's or a direct conversation's): group commit into the newest page
-/// of history (the head), sealing full pages into page grains, and recognising a client's retry of a publish by
-/// its clientMsgId. Each publish is answered once its message is durable; a failed write answers unavailable and
-/// stores nothing.
+/// of history (the head), sealing full pages into page grains, recognising a client's retry of a publish by
+/// its clientMsgId, and changing stored messages (edits, deletions) in turn with those writes. Each publish is
+/// answered once its message is durable; a failed write answers unavailable and stores nothing.
 /// </summary>
 internal sealed class PublishPipeline(
     string conversation,
@@ -17,9 +17,11 @@ internal sealed class PublishPipeline(
     TimeProvider clock,
     ILogger logger,
     Func<IReadOnlyList<ChatMessage>, Task> onStored,
+    Func<ChatMessage, Task> onChanged,
     Action onWriteUncertain)
 {
     private readonly Queue<PendingPublish> _pending = new();
+    private readonly Queue<PendingChange> _changes = new();
     private bool _writing;
     private Task<RecentClientMessageIds>? _recentIds;
 
@@ -56,17 +58,47 @@ internal sealed class PublishPipeline(
     }
 
     /// <summary>
+    /// Changes one stored message on behalf of <paramref name="userId"/> (who must be allowed to read it);
+    /// <paramref name="change"/> checks it as it is when its turn comes and throws to refuse. Answers the message
+    /// as stored now.
+    /// </summary>
+    public async Task<ChatMessage> ChangeAsync(string userId, long seq, Func<ChatMessage, ChatMessage> change)
+    {
+        if (seq < 1 || seq > LastSeq)
+        {
+            throw Fail.NotFound($"no message {seq} in {conversation}");
+        }
+
+        var pending = new PendingChange(userId, seq, change);
+        _changes.Enqueue(pending);
+        if (!_writing)
+        {
+            WriteQueuedMessages().Ignore();
+        }
+
+        return await pending.Result;
+    }
+
+    /// <summary>
     /// Group commit: one loop writes whatever publishes queued up while the previous write was in flight,
-    /// as one storage write, and answers each of them once that write is durable.
+    /// as one storage write, and answers each of them once that write is durable. Changes to stored messages
+    /// take their turns in the same loop, so the head is never written twice at once.
     /// </summary>
     private async Task WriteQueuedMessages()
     {
         _writing = true;
         try
         {
-            while (_pending.Count > 0)
+            while (_pending.Count > 0 || _changes.Count > 0)
             {
-                await WriteOneBatch();
+                if (_changes.TryDequeue(out var change))
+                {
+                    await ApplyChange(change);
+                }
+                else
+                {
+                    await WriteOneBatch();
+                }
             }
         }
         finally
@@ -112,6 +144,53 @@ internal sealed class PublishPipeline(
         {
             logger.LogError(ex, "Storing messages of {Conversation} failed", conversation);
             FailAllPending();
+        }
+    }
+
+    /// <summary>Stores a changed message in the head, or in its sealed page, and tells the stream.</summary>
+    private async Task ApplyChange(PendingChange change)
+    {
+        try
+        {
+            ChatMessage changed;
+            var current = head.State;
+            if (HistoryPaging.PageOf(change.Seq) == current.PageIndex)
+            {
+                var index = (int)(change.Seq - 1 - (current.PageIndex * HistoryPaging.PageCapacity));
+                changed = change.Apply(current.Messages[index]);
+                List<ChatMessage> messages = [.. current.Messages];
+                messages[index] = changed;
+                head.State = new GroupHeadState { PageIndex = current.PageIndex, Messages = messages };
+                try
+                {
+                    await head.WriteStateAsync();
+                }
+                catch
+                {
+                    head.State = current;
+                    onWriteUncertain();
+                    throw;
+                }
+            }
+            else
+            {
+                var page = grains.GetGrain<IHistoryPageGrain>(new HistoryPageKey(conversation, HistoryPaging.PageOf(change.Seq)).ToGrainKey());
+                var stored = (await page.GetMessages(change.UserId)).Single(message => message.Seq == change.Seq);
+                changed = change.Apply(stored);
+                await page.Replace(changed);
+            }
+
+            change.Done(changed);
+            await onChanged(changed);
+        }
+        catch (Errors.ChatException ex)
+        {
+            change.Failed(ex);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Changing message {Seq} of {Conversation} failed", change.Seq, conversation);
+            change.Failed(Fail.Unavailable("the message could not be changed; retry"));
         }
     }
 

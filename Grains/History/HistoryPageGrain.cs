@@ -7,14 +7,37 @@ public sealed class HistoryPageGrain(
 {
     public async Task Seal(IReadOnlyList<ChatMessage> messages)
     {
-        // A group re-seals a page when its previous attempt to move on to the next page failed.
-        if (page.State.Messages.Count == messages.Count)
+        // A conversation re-seals a page when its previous attempt to move on to the next page failed; a message
+        // edited in between must not keep its old text, so only the same messages count as sealed already.
+        if (page.State.Messages.SequenceEqual(messages))
         {
             return;
         }
 
         page.State.Messages = [.. messages];
         await page.WriteStateAsync();
+    }
+
+    public async Task Replace(ChatMessage message)
+    {
+        var messages = page.State.Messages;
+        var index = messages.FindIndex(stored => stored.Seq == message.Seq);
+        if (index < 0)
+        {
+            throw Fail.NotFound($"no message {message.Seq}");
+        }
+
+        var before = messages[index];
+        messages[index] = message;
+        try
+        {
+            await page.WriteStateAsync();
+        }
+        catch
+        {
+            messages[index] = before;
+            throw;
+        }
     }
 
     /// <remarks>

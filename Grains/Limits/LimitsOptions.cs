@@ -63,6 +63,12 @@ public sealed class LimitsOptions
 
     public int GroupsPerUser { get; set; } = 1000;
 
+    /// <summary>Invitations a group holds that have not been used yet.</summary>
+    public int InvitationsPerGroup { get; set; } = 1000;
+
+    /// <summary>Users a group bans.</summary>
+    public int BansPerGroup { get; set; } = 10_000;
+
     /// <summary>Direct conversations one user may have, started by either side or by a block.</summary>
     public int ConversationsPerUser { get; set; } = 1000;
 

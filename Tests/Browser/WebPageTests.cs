@@ -117,6 +117,23 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EditAndDelete_SeenByTheOtherUser_AndAfterAReload()
+    {
+        await _alice.SendAsync("helo bob");
+        await Expect(_bob.Message("helo bob")).ToHaveCountAsync(1);
+        _alice.Page.Dialog += async (_, dialog) => await dialog.AcceptAsync("hello bob");
+
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = "Edit message 1" }).ClickAsync();
+        await Expect(_bob.Message("hello bob").Locator(".edited")).ToHaveTextAsync("(edited)");
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = "Delete message 1" }).ClickAsync();
+        await Expect(_bob.Message("message deleted")).ToHaveCountAsync(1);
+        await _bob.Page.ReloadAsync();
+
+        await Expect(_bob.Message("message deleted")).ToHaveCountAsync(1);
+        await Expect(_bob.Message("hello bob")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task LogOut_EndsTheSessionOnTheServer()
     {
         var token = await _alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('orleanschat.token')");

@@ -36,6 +36,25 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task EditAndDelete_ShownInHistory()
+    {
+        var user = Unique.Name("Cli");
+        var group = Unique.Name("g");
+        await Ok(Password, "register", user, "--password-stdin");
+        await Ok(Password, "login", user, "--password-stdin");
+        await Ok(null, "join", group);
+        await Ok(null, "send", group, "helo");
+        await Ok(null, "send", group, "oops");
+
+        var edited = await Ok(null, "edit", group, "1", "hello");
+        var deleted = await Ok(null, "delete", group, "2");
+        var history = await Ok(null, "history", group);
+
+        Assert.Equal(("edited #1", "deleted #2"), (edited, deleted));
+        Assert.Matches(@$"^#1 \d\d:\d\d:\d\d {user}: hello \(edited\)\n#2 \d\d:\d\d:\d\d {user}: \[deleted\]$", history);
+    }
+
+    [Fact]
     public async Task MessageWithControlCharacters_PrintedEscaped_CannotRewriteTheTerminal()
     {
         var user = Unique.Name("Cli");

@@ -108,6 +108,34 @@ public sealed class ChatClientTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task EditAndDelete_RoundTrip()
+    {
+        var (alice, _) = await LoggedInAsync("Alice");
+        var (bob, bobName) = await LoggedInAsync("Bob");
+        await using var _a = alice;
+        await using var _b = bob;
+        var group = Unique.Name("g");
+        await alice.JoinAsync(group);
+        await bob.JoinAsync(group);
+        await alice.PublishAsync(group, "first");
+        await alice.PublishAsync(group, "second");
+
+        await alice.EditAsync(group, 1, "first, edited");
+        var edited = await bob.NextEventAsync<MessageChanged>(timeout: ChatSocketTestExtensions.Timeout);
+        await alice.DeleteAsync(group, 2);
+        var deleted = await bob.NextEventAsync<MessageChanged>(timeout: ChatSocketTestExtensions.Timeout);
+        await alice.DirectAsync(bobName, "dm");
+        await alice.EditDirectAsync(bobName, 1, "dm, edited");
+        var directEdit = await bob.NextEventAsync<MessageChanged>(change => change.With is not null, ChatSocketTestExtensions.Timeout);
+        var history = await bob.HistoryAsync(group, after: 0);
+
+        Assert.Equal(new MessageChanged(group, null, 1, "first, edited", Deleted: false, By: null), edited);
+        Assert.Equal((group, 2L, true), (deleted.Group, deleted.Seq, deleted.Deleted));
+        Assert.Equal("dm, edited", directEdit.Text);
+        Assert.Equal([(1L, "first, edited", true, false), (2L, "", false, true)], history.Messages.Select(m => (m.Seq, m.Text, m.Edited, m.Deleted)));
+    }
+
+    [Fact]
     public async Task ErrorCodes_BecomeTheirOwnExceptions()
     {
         await using var client = await ChatClient.ConnectAsync(fixture.Host.HttpUri);

@@ -14,7 +14,7 @@ internal sealed class FrameFuzzer(int seed, string group)
     private static readonly string[] Types =
         ["register", "login", "auth", "join", "leave", "publish", "history", "members", "groups", "typing", "ping", "change_password",
             "direct", "conversations", "block", "unblock", "read",
-            "create", "invite", "kick", "ban", "unban", "promote", "demote", "transfer", "delete_group", "dance", ""];
+            "create", "invite", "kick", "ban", "unban", "promote", "demote", "transfer", "delete_group", "edit", "delete", "dance", ""];
 
     private static readonly string[] Fields =
         ["username", "password", "newPassword", "token", "group", "text", "clientMsgId", "after", "before", "limit", "id", "type", "extra",

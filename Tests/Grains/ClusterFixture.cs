@@ -15,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Low, so that a test reaches the limit with a handful of users.</summary>
     public const int ConversationsPerUser = 3;
 
+    /// <summary>Low, so that a test reaches the limit with a handful of users; the same number bounds bans.</summary>
+    public const int InvitationsAndBansPerGroup = 2;
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -30,7 +33,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddChatGrains(new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Limits:ConversationsPerUser"] = $"{ConversationsPerUser}" })
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Limits:ConversationsPerUser"] = $"{ConversationsPerUser}",
+                    ["Limits:InvitationsPerGroup"] = $"{InvitationsAndBansPerGroup}",
+                    ["Limits:BansPerGroup"] = $"{InvitationsAndBansPerGroup}",
+                })
                 .Build());
             silo.AddMemoryGrainStorage(InnerStorage);
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Chat, (services, _) =>

@@ -144,6 +144,29 @@ public sealed class GroupRolesTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task InvitationsAndBans_Bounded()
+    {
+        var ann = await RegisterAsync("Ann");
+        var group = Unique.Name("g");
+        await User(ann).CreateGroup(group, GroupVisibility.Private);
+        var limit = ClusterFixture.InvitationsAndBansPerGroup;
+
+        async Task<ChatException> OneTooMany(MemberAction action)
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                await Group(group).Moderate(ann.UserId, (await RegisterAsync("Other")).UserId, action);
+            }
+
+            var late = await RegisterAsync("Late");
+            return await Assert.ThrowsAsync<ChatException>(() => Group(group).Moderate(ann.UserId, late.UserId, action));
+        }
+
+        Assert.Equal(ChatErrorCode.RateLimited, (await OneTooMany(MemberAction.Invite)).Code);
+        Assert.Equal(ChatErrorCode.RateLimited, (await OneTooMany(MemberAction.Ban)).Code);
+    }
+
+    [Fact]
     public async Task Moderating_AsSomeoneNotInTheGroup_Forbidden_AnUnknownTarget_NotFound()
     {
         var (ann, eve) = (await RegisterAsync("Ann"), await RegisterAsync("Eve"));

@@ -26,6 +26,8 @@ public sealed class RequestParserTests
         { """{"type":"create","id":"1","group":"g","visibility":"private"}""", new CreateRequest(new RequestId("1"), "g", GroupVisibility.Private) },
         { """{"type":"transfer","id":"1","group":"g","user":"Bob"}""", new ModerateRequest(new RequestId("1"), "g", "Bob", MemberAction.Transfer) },
         { """{"type":"delete_group","id":"1","group":"g"}""", new DeleteGroupRequest(new RequestId("1"), "g") },
+        { """{"type":"edit","id":"1","group":"g","seq":3,"text":"fixed"}""", new EditRequest(new RequestId("1"), "g", null, 3, "fixed") },
+        { """{"type":"delete","id":"1","with":"Bob","seq":2}""", new DeleteRequest(new RequestId("1"), null, "Bob", 2) },
         { """{"type":"read","id":"1","group":"g","seq":7}""", new ReadRequest(new RequestId("1"), "g", null, 7) },
         { """{"type":"read","id":"1","with":"Bob","seq":0}""", new ReadRequest(new RequestId("1"), null, "Bob", 0) },
         { """{"type":"auth","id":"1","token":"alice.c2VjcmV0"}""", new AuthRequest(new RequestId("1"), "alice.c2VjcmV0", 1) },
