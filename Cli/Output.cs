@@ -18,7 +18,7 @@ internal sealed class Output(bool json)
             return;
         }
 
-        StoredMessage(message.Seq, message.Ts, message.From, message.Deleted ? "[deleted]" : message.Edited ? $"{message.Text} (edited)" : message.Text);
+        StoredMessage(message.Seq, message.Ts, message.From, Shown(message.Text, message.Edited, message.Deleted));
     }
 
     /// <summary>A direct message, printed as a group's is; as JSON it carries the other user in <c>with</c>.</summary>
@@ -26,11 +26,11 @@ internal sealed class Output(bool json)
     {
         if (json)
         {
-            Line(new { type = "direct", with = message.With, seq = message.Seq, from = message.From, text = message.Text, ts = WireTime(message.Ts), clientMsgId = message.ClientMsgId });
+            Line(new { type = "direct", with = message.With, seq = message.Seq, from = message.From, text = message.Text, ts = WireTime(message.Ts), clientMsgId = message.ClientMsgId, edited = message.Edited, deleted = message.Deleted });
             return;
         }
 
-        StoredMessage(message.Seq, message.Ts, message.From, message.Text);
+        StoredMessage(message.Seq, message.Ts, message.From, Shown(message.Text, message.Edited, message.Deleted));
     }
 
     public void Event(ChatEvent chatEvent)
@@ -108,6 +108,9 @@ internal sealed class Output(bool json)
                 $"{(member.Online ? "[green]●[/]" : "[grey]○[/]")} {member.Username}{role}");
         }
     }
+
+    /// <summary>A message's text as printed for people: marked when it was edited, a note in its place when deleted.</summary>
+    private static string Shown(string text, bool edited, bool deleted) => deleted ? "[deleted]" : edited ? $"{text} (edited)" : text;
 
     private static void StoredMessage(long seq, DateTimeOffset ts, string from, string text)
     {

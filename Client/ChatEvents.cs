@@ -44,6 +44,7 @@ public sealed record Reconnected(int MissedMessages) : ChatEvent;
 
 /// <summary>
 /// A direct message, live or caught up; <see cref="With"/> is the other user of the conversation (for a message
-/// this user sent, the recipient). Each seq of a conversation is reported once, in order.
+/// this user sent, the recipient). Each seq of a conversation is reported once, in order. One read from history
+/// may have been changed since, as <see cref="MessageReceived"/> says.
 /// </summary>
-public sealed record DirectReceived(string With, long Seq, string From, string Text, DateTimeOffset Ts, string? ClientMsgId) : ChatEvent;
+public sealed record DirectReceived(string With, long Seq, string From, string Text, DateTimeOffset Ts, string? ClientMsgId, bool Edited = false, bool Deleted = false) : ChatEvent;

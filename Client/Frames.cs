@@ -59,7 +59,9 @@ internal static class Frames
         Str(frame, "from"),
         Str(frame, "text"),
         Time(frame, "ts"),
-        OptionalStr(frame, "clientMsgId"));
+        OptionalStr(frame, "clientMsgId"),
+        Flag(frame, "edited"),
+        Flag(frame, "deleted"));
 
     /// <summary>A whole-number field that servers before it existed leave out: 0 then.</summary>
     public static long OptionalLong(JsonElement frame, string property) =>

@@ -128,10 +128,12 @@ public sealed class ChatClientTests(GatewayFixture fixture)
         await alice.EditDirectAsync(bobName, 1, "dm, edited");
         var directEdit = await bob.NextEventAsync<MessageChanged>(change => change.With is not null, ChatSocketTestExtensions.Timeout);
         var history = await bob.HistoryAsync(group, after: 0);
+        var directHistory = await bob.DirectHistoryAsync(directEdit.With!, after: 0);
 
         Assert.Equal(new MessageChanged(group, null, 1, "first, edited", Deleted: false, By: null), edited);
         Assert.Equal((group, 2L, true), (deleted.Group, deleted.Seq, deleted.Deleted));
         Assert.Equal("dm, edited", directEdit.Text);
+        Assert.Equal(("dm, edited", true), (Assert.Single(directHistory.Messages).Text, directHistory.Messages[0].Edited));
         Assert.Equal([(1L, "first, edited", true, false), (2L, "", false, true)], history.Messages.Select(m => (m.Seq, m.Text, m.Edited, m.Deleted)));
     }
 
