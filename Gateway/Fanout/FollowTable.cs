@@ -50,7 +50,7 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
                 // (the first follower's log scope, and the socket that scope holds) for the rest of its life.
                 using (ExecutionContext.SuppressFlow())
                 {
-                    followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger));
+                    followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger, UnfollowUser));
                 }
 
                 _groups[group] = followed;
@@ -72,6 +72,32 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
             {
                 _sockets[socket] = Array.FindAll(groups, followed => followed != group);
                 RemoveReceiverLocked(socket, group);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the follows of a user's sockets here, for a relay that saw the user removed from its group (kicked or
+    /// banned): the user grain tells this gateway too, but that notice is not retried, and a removed user must not go
+    /// on receiving the group.
+    /// </summary>
+    public void UnfollowUser(string group, string userId)
+    {
+        lock (_lock)
+        {
+            if (!_groups.TryGetValue(group, out var followed))
+            {
+                return;
+            }
+
+            foreach (var receiver in followed.Receivers.All.Where(receiver => receiver.Socket.User?.UserId == userId))
+            {
+                if (_sockets.TryGetValue(receiver.Socket, out var groups))
+                {
+                    _sockets[receiver.Socket] = Array.FindAll(groups, other => other != group);
+                }
+
+                RemoveReceiverLocked(receiver.Socket, group);
             }
         }
     }

@@ -28,13 +28,16 @@ internal sealed class GroupRelay
     private readonly GroupReceivers _receivers;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<GroupRelay> _logger;
+    private readonly Action<string, string> _unfollowUser;
     private readonly Channel<RelayWork> _work = Channel.CreateUnbounded<RelayWork>(new UnboundedChannelOptions { SingleReader = true });
     private long _lastForwarded;
     private StreamSubscriptionHandle<GroupEvent>? _subscription;
     private bool _subscribedBefore;
 
-    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> logger)
+    /// <param name="unfollowUser">Ends the follows of a user's sockets of this group here (group, userId).</param>
+    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> logger, Action<string, string> unfollowUser)
     {
+        _unfollowUser = unfollowUser;
         _group = group;
         _conversation = ConversationKey.Parse(group);
         _messageFrameType = _conversation.IsDirect ? "direct" : "message";
@@ -214,6 +217,11 @@ internal sealed class GroupRelay
                 break;
             case MemberChanged change:
                 _metrics.FramesSent("member", _receivers.SendToRevision2(ServerFrames.Member(_group, change)));
+                if (change.Action is MemberAction.Kick or MemberAction.Ban)
+                {
+                    _unfollowUser(_group, change.UserId);
+                }
+
                 break;
             case MessageChanged changed:
                 var frames = MessageFrames.ChangeOf(_conversation, changed.Message);

@@ -70,6 +70,13 @@ public sealed class DirectGrain(
     {
         RequireParticipant(userId);
         var peer = await User(_key.PeerOf(userId)).Describe();
+        if (pair.State.BlockedBy.Contains(userId) == blocked)
+        {
+            return peer;
+        }
+
+        // The blocker's list first: at its limit the block is refused before anything is stored.
+        await User(userId).ConversationBlockChanged(peer.UserId, peer.Username, blocked);
         await ChangePairAsync(state =>
         {
             state.Usernames[peer.UserId] = peer.Username;
@@ -83,7 +90,6 @@ public sealed class DirectGrain(
             }
         });
 
-        await User(userId).ConversationBlockChanged(peer.UserId, peer.Username, blocked);
         return peer;
     }
 
@@ -111,9 +117,11 @@ public sealed class DirectGrain(
         return _messages.Head;
     }
 
+    /// <remarks>An edit while either user blocks the other is refused: it would reach the other user as new text.</remarks>
     public Task<ChatMessage> Edit(string userId, long seq, string text)
     {
         RequireParticipant(userId);
+        RefuseIfBlocked(userId, _key.PeerOf(userId));
         ChatRules.TextLength.Require(ChatRules.TextNotEmpty.Require(text));
         return _messages.ChangeAsync(userId, seq, message => MessageEdits.Edit(message, userId, text, clock.UtcNowToMillisecond()));
     }

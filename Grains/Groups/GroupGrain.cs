@@ -66,8 +66,19 @@ public sealed class GroupGrain(
     {
         var actor = _membership.RequireMember(actorId);
         var target = await GrainFactory.GetGrain<IUserGrain>(targetId).Describe();
-        var (role, removed) = await _membership.ModerateAsync(actorId, targetId, target.Username, action);
+        var (role, removed, changed) = await _membership.ModerateAsync(actorId, targetId, target.Username, action);
+        if (!changed)
+        {
+            return target;
+        }
+
         await _events.EmitAsync(new MemberChanged(targetId, target.Username, action, actor, role));
+        if (action is MemberAction.Transfer)
+        {
+            // The former owner stays, as an admin.
+            await _events.EmitAsync(new MemberChanged(actorId, actor, MemberAction.Demote, actor, GroupRole.Admin));
+        }
+
         if (removed)
         {
             _presence.Forget(targetId);

@@ -117,12 +117,26 @@ internal sealed class GroupMembership(IPersistentState<GroupMembersState> member
 
     /// <summary>
     /// Applies an owner's or admin's action, checked by <see cref="GroupAccess"/>; returns the target's role
-    /// afterwards and whether the target stopped being a member.
+    /// afterwards, whether the target stopped being a member, and whether anything changed (banning the banned,
+    /// unbanning the unbanned and inviting the invited change nothing).
     /// </summary>
-    public async Task<(GroupRole Role, bool Removed)> ModerateAsync(string actorId, string targetId, string targetName, MemberAction action)
+    public async Task<(GroupRole Role, bool Removed, bool Changed)> ModerateAsync(string actorId, string targetId, string targetName, MemberAction action)
     {
         RequireMember(actorId);
         GroupAccess.Require(members.State, group, actorId, targetId, targetName, action);
+        var state = members.State;
+        var unchanged = action switch
+        {
+            MemberAction.Invite => state.Invited.ContainsKey(targetId),
+            MemberAction.Ban => state.Banned.ContainsKey(targetId) && !state.Members.ContainsKey(targetId),
+            MemberAction.Unban => !state.Banned.ContainsKey(targetId),
+            _ => false,
+        };
+        if (unchanged)
+        {
+            return (RoleOf(targetId), Removed: false, Changed: false);
+        }
+
         RequireRoomFor(action, targetId);
         var removed = action is MemberAction.Kick || (action is MemberAction.Ban && members.State.Members.ContainsKey(targetId));
         await ChangeAsync(state =>
@@ -156,7 +170,7 @@ internal sealed class GroupMembership(IPersistentState<GroupMembersState> member
                     break;
             }
         });
-        return (RoleOf(targetId), removed);
+        return (RoleOf(targetId), removed, Changed: true);
     }
 
     /// <summary>Deletes the group (owner only) and returns its members then, who are members no more.</summary>

@@ -158,6 +158,12 @@ internal sealed class PublishPipeline(
             {
                 var index = (int)(change.Seq - 1 - (current.PageIndex * HistoryPaging.PageCapacity));
                 changed = change.Apply(current.Messages[index]);
+                if (changed == current.Messages[index])
+                {
+                    change.Done(changed);
+                    return;
+                }
+
                 List<ChatMessage> messages = [.. current.Messages];
                 messages[index] = changed;
                 head.State = new GroupHeadState { PageIndex = current.PageIndex, Messages = messages };
@@ -177,6 +183,12 @@ internal sealed class PublishPipeline(
                 var page = grains.GetGrain<IHistoryPageGrain>(new HistoryPageKey(conversation, HistoryPaging.PageOf(change.Seq)).ToGrainKey());
                 var stored = (await page.GetMessages(change.UserId)).Single(message => message.Seq == change.Seq);
                 changed = change.Apply(stored);
+                if (changed == stored)
+                {
+                    change.Done(changed);
+                    return;
+                }
+
                 await page.Replace(changed);
             }
 

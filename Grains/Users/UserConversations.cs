@@ -19,11 +19,15 @@ internal sealed class UserConversations(IPersistentState<UserConversationsState>
     public Task<bool> ListAsync(string peerUserId, string peerUsername, string ownUsername) =>
         Of(peerUserId) is null ? SaveAsync(peerUserId, new ConversationEntry(peerUsername, Blocked: false), ownUsername) : Task.FromResult(false);
 
-    /// <summary>Records whether the user blocks the other one, listing the conversation if needed; true when it is new.</summary>
+    /// <summary>
+    /// Records whether the user blocks the other one, listing the conversation for a block; true when it is new.
+    /// Unblocking someone never listed changes nothing.
+    /// </summary>
     public Task<bool> SetBlockedAsync(string peerUserId, string peerUsername, bool blocked, string ownUsername)
     {
         var entry = new ConversationEntry(peerUsername, blocked);
-        return Of(peerUserId) == entry ? Task.FromResult(false) : SaveAsync(peerUserId, entry, ownUsername);
+        var listed = Of(peerUserId);
+        return listed == entry || (listed is null && !blocked) ? Task.FromResult(false) : SaveAsync(peerUserId, entry, ownUsername);
     }
 
     private async Task<bool> SaveAsync(string peerUserId, ConversationEntry entry, string ownUsername)

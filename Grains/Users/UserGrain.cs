@@ -149,17 +149,27 @@ public sealed class UserGrain(
     public async Task HearFromGroup(GroupNotice notice)
     {
         RequireRegistered();
-        if (notice.EndsMembership)
+
+        // The sockets hear of it first: a failed write below must not leave them following the group.
+        _presence.GroupNoticed(notice);
+        if (notice.EndsMembership && memberships.State.Groups.Remove(notice.Group))
         {
-            if (memberships.State.Groups.Remove(notice.Group))
+            try
             {
                 await memberships.WriteStateAsync();
             }
-
-            await _readMarkers.ForgetAsync(notice.Group);
+            catch
+            {
+                // The next group list asks the group, which no longer counts the user, and drops it then.
+                memberships.State.Groups.Add(notice.Group);
+                throw;
+            }
         }
 
-        _presence.GroupNoticed(notice);
+        if (notice.EndsMembership)
+        {
+            await _readMarkers.ForgetAsync(notice.Group);
+        }
     }
 
     /// <summary>Joins or creates a group through <paramref name="enter"/>, within the user's limit, and records the membership.</summary>

@@ -129,6 +129,35 @@ public sealed class DirectGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task WhileBlocked_OldMessagesCannotBeEdited_IntoNewText()
+    {
+        var ann = await RegisterAsync("Ann");
+        var bob = await RegisterAsync("Bob");
+        var direct = Direct(ann, bob);
+        await direct.Send(ann.UserId, "before the block", null);
+
+        await direct.SetBlocked(bob.UserId, true);
+        var edit = await Assert.ThrowsAsync<ChatException>(() => direct.Edit(ann.UserId, 1, "sneaking in"));
+        var delete = await direct.Delete(ann.UserId, 1);
+
+        Assert.Equal(ChatErrorCode.Forbidden, edit.Code);
+        Assert.True(delete.Deleted);
+    }
+
+    [Fact]
+    public async Task UnblockingSomeoneNeverBlocked_ChangesNothing()
+    {
+        var ann = await RegisterAsync("Ann");
+        var bob = await RegisterAsync("Bob");
+        var writesBefore = fixture.Storage.WritesOf<DirectPairState>();
+
+        Assert.Equal(bob, await Direct(ann, bob).SetBlocked(ann.UserId, false));
+
+        Assert.Empty(await User(ann).GetConversations());
+        Assert.Equal(writesBefore, fixture.Storage.WritesOf<DirectPairState>());
+    }
+
+    [Fact]
     public async Task BlockingSomeoneNeverTalkedTo_ListsThemForTheBlockerOnly()
     {
         var ann = await RegisterAsync("Ann");
