@@ -40,8 +40,20 @@ internal static class Frames
         _ => null,
     };
 
-    public static MessageReceived Message(JsonElement frame) => new(
-        Str(frame, "group"),
+    public static MessageReceived Message(JsonElement frame)
+    {
+        var stored = Stored(frame);
+        return new(Str(frame, "group"), stored.Seq, stored.From, stored.Text, stored.Ts, stored.ClientMsgId, stored.Edited, stored.Deleted);
+    }
+
+    public static DirectReceived Direct(JsonElement frame)
+    {
+        var stored = Stored(frame);
+        return new(Str(frame, "with"), stored.Seq, stored.From, stored.Text, stored.Ts, stored.ClientMsgId, stored.Edited, stored.Deleted);
+    }
+
+    /// <summary>The fields a group's and a direct message share (the server writes them in one place too).</summary>
+    private static (long Seq, string From, string Text, DateTimeOffset Ts, string? ClientMsgId, bool Edited, bool Deleted) Stored(JsonElement frame) => (
         frame.GetProperty("seq").GetInt64(),
         Str(frame, "from"),
         Str(frame, "text"),
@@ -52,16 +64,6 @@ internal static class Frames
 
     private static bool Flag(JsonElement frame, string property) =>
         frame.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
-
-    public static DirectReceived Direct(JsonElement frame) => new(
-        Str(frame, "with"),
-        frame.GetProperty("seq").GetInt64(),
-        Str(frame, "from"),
-        Str(frame, "text"),
-        Time(frame, "ts"),
-        OptionalStr(frame, "clientMsgId"),
-        Flag(frame, "edited"),
-        Flag(frame, "deleted"));
 
     /// <summary>A whole-number field that servers before it existed leave out: 0 then.</summary>
     public static long OptionalLong(JsonElement frame, string property) =>

@@ -27,7 +27,7 @@ internal static class RequestNames
         EditRequest => "edit",
         DeleteRequest => "delete",
         CreateRequest => "create",
-        ModerateRequest moderate => WireNames.ModerationRequests.First(entry => entry.Value == moderate.Action).Key,
+        ModerateRequest moderate => WireNames.RequestOf(moderate.Action),
         DeleteGroupRequest => "delete_group",
         _ => "invalid",
     };

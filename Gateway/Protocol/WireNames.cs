@@ -50,17 +50,12 @@ internal static class WireNames
         _ => "owner",
     };
 
-    /// <summary>The request type of each owner's or admin's action.</summary>
-    public static readonly IReadOnlyDictionary<string, MemberAction> ModerationRequests = new Dictionary<string, MemberAction>
-    {
-        ["invite"] = MemberAction.Invite,
-        ["kick"] = MemberAction.Kick,
-        ["ban"] = MemberAction.Ban,
-        ["unban"] = MemberAction.Unban,
-        ["promote"] = MemberAction.Promote,
-        ["demote"] = MemberAction.Demote,
-        ["transfer"] = MemberAction.Transfer,
-    };
+    /// <summary>The request type of an owner's or admin's action: the action's name in lower case ("invite", "transfer").</summary>
+    public static string RequestOf(MemberAction action) => action.ToString().ToLowerInvariant();
+
+    /// <summary>The action of each moderation request type.</summary>
+    public static readonly IReadOnlyDictionary<string, MemberAction> ModerationRequests =
+        Enum.GetValues<MemberAction>().ToDictionary(RequestOf);
 
     public static string Timestamp(DateTime utc) =>
         utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -26,6 +26,18 @@ public static class Chatters
         return (socket, username);
     }
 
+    /// <summary>
+    /// Registers a new user (unless given one) and returns a socket logged in as that user with protocol revision 2,
+    /// which receives the events added after version 1.
+    /// </summary>
+    public static async Task<(ChatSocket Socket, string Username)> LoggedInRevision2Async(this GatewayHost host, string? username = null)
+    {
+        username ??= await host.RegisterAsync();
+        var socket = await host.ConnectAsync();
+        await socket.OkAsync(new { type = "login", username, password = Password, protocol = 2 });
+        return (socket, username);
+    }
+
     public static async Task<JsonElement> JoinAsync(this ChatSocket socket, string group) =>
         await socket.OkAsync(new { type = "join", group });
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using OrleansChat.Client;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
@@ -44,12 +43,12 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task Direct_OkAndEventOnEverySocketOfBothUsers_EachNamingTheOther()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
-        var (alice2, _) = await V2Async(aliceName);
-        var (bob2, _) = await V2Async(bobName);
+        var (alice2, _) = await fixture.Host.LoggedInRevision2Async(aliceName);
+        var (bob2, _) = await fixture.Host.LoggedInRevision2Async(bobName);
         await using var _a2 = alice2;
         await using var _b2 = bob2;
 
@@ -72,8 +71,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task Version1Sockets_NeverReceiveDirectFrames_ButMaySend()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bobV2, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bobV2, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bobV2;
         var (bobV1, _) = await fixture.Host.LoggedInAsync(bobName);
@@ -91,8 +90,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task HistoryWithAUser_ReadsTheConversation_AsTheReaderSeesIt()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
         await alice.OkAsync(new { type = "direct", to = bobName, text = "one" });
@@ -111,8 +110,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task Reconnecting_ListsTheConversation_CatchesUpFromHistory_AndFollowsItLive()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await alice.OkAsync(new { type = "direct", to = bobName, text = "before" });
         await bob.NextEventAsync("direct");
@@ -120,7 +119,7 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
         await alice.OkAsync(new { type = "direct", to = bobName, text = "missed 1" });
         await alice.OkAsync(new { type = "direct", to = bobName, text = "missed 2" });
 
-        var (back, _) = await V2Async(bobName);
+        var (back, _) = await fixture.Host.LoggedInRevision2Async(bobName);
         await using var _back = back;
         var conversations = await back.OkAsync(new { type = "conversations" });
         var missed = await back.OkAsync(new { type = "history", with = aliceName, after = 1 });
@@ -136,8 +135,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task RepeatedClientMsgId_StoredOnce_OkCarriesTheFirstSeq()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
 
@@ -152,8 +151,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task Blocking_StopsTheirMessages_UntilUnblocked()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
 
@@ -174,7 +173,7 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task BadDirectRequests_GetTheirErrors()
     {
-        var (alice, aliceName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         var unknown = Unique.Name("nobody");
         var group = Unique.Name("g");
@@ -193,9 +192,9 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     [Fact]
     public async Task ThirdUser_CannotReadAConversation_ItIsNotIn()
     {
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
-        var (eve, _) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
+        var (eve, _) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
         await using var _e = eve;
@@ -211,8 +210,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
     public async Task DirectMessages_CountedInTheMetricsByType()
     {
         using var metrics = new MetricRecorder(fixture.Host);
-        var (alice, _) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, _) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
 
@@ -224,13 +223,5 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
         Assert.Equal(1, metrics.Sum("orleanschat.publishes", "orleanschat.conversation.kind=direct"));
         Assert.Equal(0, metrics.Sum("orleanschat.publishes", "orleanschat.conversation.kind=group"));
         Assert.Equal(2, metrics.Sum("orleanschat.frames.sent", "orleanschat.frame.type=direct"));
-    }
-
-    private async Task<(ChatSocket Socket, string Username)> V2Async(string? username = null)
-    {
-        username ??= await fixture.Host.RegisterAsync();
-        var socket = await fixture.Host.ConnectAsync();
-        await socket.OkAsync(new { type = "login", username, password = Chatters.Password, protocol = 2 });
-        return (socket, username);
     }
 }

@@ -1,4 +1,3 @@
-using OrleansChat.Client;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
@@ -11,8 +10,8 @@ public sealed class EditDeleteTests(GatewayFixture fixture)
     public async Task Edit_OthersRevision2SocketsApplyIt_HistoryShowsTheNewText()
     {
         var group = Unique.Name("g");
-        var (ann, _) = await V2Async();
-        var (bob, _) = await V2Async();
+        var (ann, _) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, _) = await fixture.Host.LoggedInRevision2Async();
         var (carolV1, _) = await fixture.Host.LoggedInAsync();
         await using var _a = ann;
         await using var _b = bob;
@@ -39,8 +38,8 @@ public sealed class EditDeleteTests(GatewayFixture fixture)
     public async Task Delete_ByAnAdmin_LeavesATombstoneInHistory()
     {
         var group = Unique.Name("g");
-        var (owner, _) = await V2Async();
-        var (author, _) = await V2Async();
+        var (owner, _) = await fixture.Host.LoggedInRevision2Async();
+        var (author, _) = await fixture.Host.LoggedInRevision2Async();
         await using var _o = owner;
         await using var _a = author;
         await owner.JoinAsync(group);
@@ -61,8 +60,8 @@ public sealed class EditDeleteTests(GatewayFixture fixture)
     [Fact]
     public async Task DirectMessage_EditReachesBothUsers_NamingTheOtherOne()
     {
-        var (ann, annName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (ann, annName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = ann;
         await using var _b = bob;
         await ann.OkAsync(new { type = "direct", to = bobName, text = "see you at 5" });
@@ -80,8 +79,8 @@ public sealed class EditDeleteTests(GatewayFixture fixture)
     public async Task BadChanges_GetTheirErrors()
     {
         var group = Unique.Name("g");
-        var (ann, _) = await V2Async();
-        var (bob, _) = await V2Async();
+        var (ann, _) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, _) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = ann;
         await using var _b = bob;
         await ann.JoinAsync(group);
@@ -93,13 +92,5 @@ public sealed class EditDeleteTests(GatewayFixture fixture)
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "edit", group, seq = 2, text = "future" })).Str("code"));
         Assert.Equal("bad_request", (await ann.RequestAsync(new { type = "edit", group, seq = 1 })).Str("code"));
         Assert.Equal("too_large", (await ann.RequestAsync(new { type = "edit", group, seq = 1, text = new string('x', 4001) })).Str("code"));
-    }
-
-    private async Task<(ChatSocket Socket, string Username)> V2Async()
-    {
-        var username = await fixture.Host.RegisterAsync();
-        var socket = await fixture.Host.ConnectAsync();
-        await socket.OkAsync(new { type = "login", username, password = Chatters.Password, protocol = 2 });
-        return (socket, username);
     }
 }

@@ -1,4 +1,3 @@
-using OrleansChat.Client;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
@@ -11,8 +10,8 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
     public async Task PrivateGroup_InvitationLetsIn_EveryoneHearsOfIt()
     {
         var group = Unique.Name("g");
-        var (ann, annName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (ann, annName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = ann;
         await using var _b = bob;
 
@@ -36,8 +35,8 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
     public async Task Kick_TheKickedUserIsToldAndStopsReceiving_Version1MembersSeeThemLeave()
     {
         var group = Unique.Name("g");
-        var (ann, annName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (ann, annName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         var (carolV1, _) = await fixture.Host.LoggedInAsync();
         await using var _a = ann;
         await using var _b = bob;
@@ -63,8 +62,8 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
     public async Task OnlyTheOwner_DemotesTransfersAndDeletes()
     {
         var group = Unique.Name("g");
-        var (ann, _) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (ann, _) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = ann;
         await using var _b = bob;
         await ann.JoinAsync(group);
@@ -91,7 +90,7 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
     public async Task BadModerationRequests_GetTheirErrors()
     {
         var group = Unique.Name("g");
-        var (ann, annName) = await V2Async();
+        var (ann, annName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = ann;
         await ann.JoinAsync(group);
 
@@ -100,13 +99,5 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
         Assert.Equal("bad_request", (await ann.RequestAsync(new { type = "kick", group, user = annName })).Str("code"));
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "invite", group, user = Unique.Name("nobody") })).Str("code"));
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "ban", group = Unique.Name("none"), user = annName })).Str("code"));
-    }
-
-    private async Task<(ChatSocket Socket, string Username)> V2Async(string? username = null)
-    {
-        username ??= await fixture.Host.RegisterAsync();
-        var socket = await fixture.Host.ConnectAsync();
-        await socket.OkAsync(new { type = "login", username, password = Chatters.Password, protocol = 2 });
-        return (socket, username);
     }
 }

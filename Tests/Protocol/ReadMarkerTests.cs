@@ -1,4 +1,3 @@
-using OrleansChat.Client;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
@@ -11,8 +10,8 @@ public sealed class ReadMarkerTests(GatewayFixture fixture)
     public async Task MarkingRead_ReachesTheUsersOtherRevision2Sockets_NotVersion1Ones()
     {
         var group = Unique.Name("g");
-        var (first, username) = await V2Async();
-        var (second, _) = await V2Async(username);
+        var (first, username) = await fixture.Host.LoggedInRevision2Async();
+        var (second, _) = await fixture.Host.LoggedInRevision2Async(username);
         var (v1, _) = await fixture.Host.LoggedInAsync(username);
         await using var _f = first;
         await using var _s = second;
@@ -33,8 +32,8 @@ public sealed class ReadMarkerTests(GatewayFixture fixture)
     public async Task GroupsAndConversations_SayHowMuchIsUnread()
     {
         var group = Unique.Name("g");
-        var (alice, aliceName) = await V2Async();
-        var (bob, bobName) = await V2Async();
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
         await using var _a = alice;
         await using var _b = bob;
         await bob.JoinAsync(group);
@@ -60,7 +59,7 @@ public sealed class ReadMarkerTests(GatewayFixture fixture)
     [Fact]
     public async Task BadReadRequests_GetTheirErrors()
     {
-        var (alice, _) = await V2Async();
+        var (alice, _) = await fixture.Host.LoggedInRevision2Async();
         var (owner, _) = await fixture.Host.LoggedInAsync();
         await using var _a = alice;
         await using var _o = owner;
@@ -73,13 +72,5 @@ public sealed class ReadMarkerTests(GatewayFixture fixture)
         Assert.Equal("forbidden", (await alice.RequestAsync(new { type = "read", group, seq = 1 })).Str("code"));
         Assert.Equal("not_found", (await alice.RequestAsync(new { type = "read", group = Unique.Name("none"), seq = 1 })).Str("code"));
         Assert.Equal("not_found", (await alice.RequestAsync(new { type = "read", with = Unique.Name("nobody"), seq = 1 })).Str("code"));
-    }
-
-    private async Task<(ChatSocket Socket, string Username)> V2Async(string? username = null)
-    {
-        username ??= await fixture.Host.RegisterAsync();
-        var socket = await fixture.Host.ConnectAsync();
-        await socket.OkAsync(new { type = "login", username, password = Chatters.Password, protocol = 2 });
-        return (socket, username);
     }
 }
