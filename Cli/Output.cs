@@ -61,6 +61,9 @@ internal sealed class Output(bool json)
             case MessageChanged change:
                 Human($"#{change.Seq} {(change.Deleted ? $"deleted by {change.By}" : $"edited: {TerminalText.Escape(change.Text)}")}", $"[grey]#{change.Seq} {(change.Deleted ? $"deleted by {change.By}" : $"edited: {TerminalText.Escape(change.Text)}")}[/]");
                 break;
+            case ChangesMissed missed:
+                Status($"{TerminalText.Escape(missed.Group ?? $"@{missed.With}")}: more edits were missed than the server remembers; read its history again");
+                break;
             case InvitationReceived invitation:
                 Status($"{invitation.By} invites you to {invitation.Group}; join it to accept");
                 break;

@@ -137,7 +137,7 @@ public sealed class ChatClient : IAsyncDisposable
     {
         var reply = await RetryingOverloadedAsync(new { type = "direct", to, text, clientMsgId }, cancellationToken);
         var result = new DirectResult(Frames.Str(reply, "with"), reply.GetProperty("seq").GetInt64(), Frames.Time(reply, "ts"));
-        _cursors.Follow(ConversationCursors.DirectKey(result.With), result.Seq - 1);
+        _cursors.Follow(ConversationCursors.DirectKey(result.With), result.Seq - 1, rev: 0);
         return result;
     }
 
@@ -154,7 +154,7 @@ public sealed class ChatClient : IAsyncDisposable
         return reply.GetProperty("conversations").EnumerateArray()
             .Select(entry => new ConversationInfo(
                 Frames.Str(entry, "with"), entry.GetProperty("lastSeq").GetInt64(), entry.GetProperty("blocked").GetBoolean(),
-                Frames.OptionalLong(entry, "readSeq"), Frames.OptionalLong(entry, "unread")))
+                Frames.OptionalLong(entry, "readSeq"), Frames.OptionalLong(entry, "unread"), Frames.Flag(entry, "request"), Frames.OptionalLong(entry, "rev")))
             .ToList();
     }
 
@@ -184,6 +184,17 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>Stops (or, with <paramref name="blocked"/> false, allows again) direct messages between this user and another; returns the other's registered name.</summary>
     public async Task<string> BlockAsync(string user, bool blocked = true, CancellationToken cancellationToken = default) =>
         Frames.Str(await RequestAsync(new { type = blocked ? "block" : "unblock", user }, cancellationToken), "user");
+
+    /// <summary>
+    /// Takes the direct conversation with a user off this user's list (its history stays; their next message lists
+    /// it again, as a request); returns the other's registered name.
+    /// </summary>
+    public async Task<string> ForgetAsync(string user, CancellationToken cancellationToken = default)
+    {
+        var other = Frames.Str(await RequestAsync(new { type = "forget", user }, cancellationToken), "user");
+        _cursors.Forget(ConversationCursors.DirectKey(other));
+        return other;
+    }
 
     /// <summary>
     /// Sends a publish or direct message. A refusal as overloaded stored nothing, so it is sent again after the
@@ -221,7 +232,8 @@ public sealed class ChatClient : IAsyncDisposable
     {
         var reply = await RequestAsync(new { type = "groups" }, cancellationToken);
         return reply.GetProperty("groups").EnumerateArray()
-            .Select(group => new GroupInfo(Frames.Str(group, "group"), group.GetProperty("lastSeq").GetInt64(), Frames.OptionalLong(group, "readSeq"), Frames.OptionalLong(group, "unread")))
+            .Select(group => new GroupInfo(
+                Frames.Str(group, "group"), group.GetProperty("lastSeq").GetInt64(), Frames.OptionalLong(group, "readSeq"), Frames.OptionalLong(group, "unread"), Frames.OptionalLong(group, "rev")))
             .ToList();
     }
 
@@ -265,12 +277,12 @@ public sealed class ChatClient : IAsyncDisposable
         _directMessages = directMessages;
         foreach (var group in await GroupsAsync(cancellationToken))
         {
-            _cursors.Follow(group.Group, group.LastSeq);
+            _cursors.Follow(group.Group, group.LastSeq, group.Rev);
         }
 
         foreach (var conversation in directMessages ? await ConversationsAsync(cancellationToken) : [])
         {
-            _cursors.Follow(ConversationCursors.DirectKey(conversation.With), conversation.LastSeq);
+            _cursors.Follow(ConversationCursors.DirectKey(conversation.With), conversation.LastSeq, conversation.Rev);
         }
     }
 
@@ -324,7 +336,7 @@ public sealed class ChatClient : IAsyncDisposable
     private JoinResult Joined(string group, JsonElement reply)
     {
         var lastSeq = reply.GetProperty("lastSeq").GetInt64();
-        _cursors.Follow(group, lastSeq);
+        _cursors.Follow(group, lastSeq, Frames.OptionalLong(reply, "rev"));
         return new JoinResult(group, lastSeq, Frames.Members(reply), Frames.OptionalStr(reply, "role") ?? "member", Frames.OptionalStr(reply, "visibility") ?? "public");
     }
 
@@ -334,6 +346,12 @@ public sealed class ChatClient : IAsyncDisposable
         if (GroupLeftBy(chatEvent) is { } left)
         {
             _cursors.Forget(left);
+        }
+
+        if (chatEvent is MessageChanged { Rev: > 0 } change)
+        {
+            await ReportChangeAsync(change);
+            return;
         }
 
         var (key, seq) = chatEvent switch
@@ -368,6 +386,73 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reports a live change unless a catch-up reported it already; a change that skips revs (the server's live
+    /// delivery missed one) is caught up with the changes before it.
+    /// </summary>
+    private async Task ReportChangeAsync(MessageChanged change)
+    {
+        var key = change.Group ?? ConversationCursors.DirectKey(change.With!);
+        if (!_cursors.Follows(key))
+        {
+            // A change in a conversation this client does not follow (just left, say): nothing to keep count of.
+            _events.Writer.TryWrite(change);
+            return;
+        }
+
+        if (change.Rev > _cursors.RevOf(key) + 1)
+        {
+            try
+            {
+                await CatchUpChangesAsync(key);
+            }
+            catch (Exception ex) when (ex is ChatDisconnectedException or TimeoutException or ChatUnavailableException)
+            {
+                // The reconnect's catch-up brings it.
+                return;
+            }
+            catch (ChatErrorException)
+            {
+                // No longer allowed to read the conversation (removed from it meanwhile): the change is reported as it came.
+            }
+        }
+
+        if (_cursors.TryAdvanceRev(key, change.Rev))
+        {
+            _events.Writer.TryWrite(change);
+        }
+    }
+
+    /// <summary>
+    /// Reports the messages of a conversation changed after the last change reported, each once as it is now; or,
+    /// when the server no longer remembers that far back, <see cref="ChangesMissed"/>.
+    /// </summary>
+    private async Task CatchUpChangesAsync(string key)
+    {
+        var with = ConversationCursors.DirectWith(key);
+        var group = with is null ? key : null;
+        while (true)
+        {
+            var after = _cursors.RevOf(key);
+            var reply = await RequestAsync(with is null ? new { type = "changes", group, after } : new { type = "changes", with, after }, _disposing.Token);
+            var rev = reply.GetProperty("rev").GetInt64();
+            if (!reply.GetProperty("complete").GetBoolean())
+            {
+                _events.Writer.TryWrite(new ChangesMissed(group, with));
+            }
+
+            foreach (var message in reply.GetProperty("messages").EnumerateArray())
+            {
+                _events.Writer.TryWrite(Frames.Change(message, group, with, rev));
+            }
+
+            if (!_cursors.TryAdvanceRev(key, rev) || !reply.GetProperty("more").GetBoolean())
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Connects again with backoff, re-authenticates, and reports what was missed meanwhile.</summary>
     private async Task<int> ReconnectAsync()
     {
@@ -381,16 +466,29 @@ public sealed class ChatClient : IAsyncDisposable
                 Frames.EnsureOk(await socket.RequestAsync(new { type = "auth", token = _token, protocol = ProtocolRevision }, _disposing.Token));
                 _socket = socket;
 
-                // Conversations another user started while this client was away are caught up from their start.
+                // Each conversation's change counter now; a server without them gives none, and no changes are asked.
+                var revs = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var group in await GroupsAsync(_disposing.Token))
+                {
+                    revs[group.Group] = group.Rev;
+                }
+
                 foreach (var conversation in _directMessages ? await ConversationsAsync(_disposing.Token) : [])
                 {
-                    _cursors.Follow(ConversationCursors.DirectKey(conversation.With), baseline: 0);
+                    // One another user started while this client was away is caught up from its start, as it is now.
+                    var key = ConversationCursors.DirectKey(conversation.With);
+                    _cursors.Follow(key, baseline: 0, conversation.Rev);
+                    revs[key] = conversation.Rev;
                 }
 
                 var missed = 0;
                 foreach (var key in _cursors.Keys)
                 {
                     missed += await CatchUpAsync(key, through: null);
+                    if (revs.GetValueOrDefault(key) > _cursors.RevOf(key))
+                    {
+                        await CatchUpChangesAsync(key);
+                    }
                 }
 
                 return missed;

@@ -13,8 +13,16 @@ public sealed record MessageReceived(string Group, long Seq, string From, string
 /// <summary>
 /// A stored message of a group (<see cref="Group"/>) or direct conversation (<see cref="With"/>) was edited (its
 /// <see cref="Text"/> now) or deleted (<see cref="Deleted"/>, by <see cref="By"/>); apply it to the message held.
+/// Live, or caught up after a reconnect (each changed message once, as it is then). <see cref="Rev"/> is the
+/// conversation's change counter this change took (0 from a server without one).
 /// </summary>
-public sealed record MessageChanged(string? Group, string? With, long Seq, string Text, bool Deleted, string? By) : ChatEvent;
+public sealed record MessageChanged(string? Group, string? With, long Seq, string Text, bool Deleted, string? By, long Rev = 0) : ChatEvent;
+
+/// <summary>
+/// More of a group's (<see cref="Group"/>) or direct conversation's (<see cref="With"/>) messages changed while the
+/// client was away than the server still remembers: read again from history whatever of it the application holds.
+/// </summary>
+public sealed record ChangesMissed(string? Group, string? With) : ChatEvent;
 
 /// <summary>Status is one of "joined", "left", "online", "offline".</summary>
 public sealed record PresenceChanged(string Group, string User, string Status) : ChatEvent;

@@ -19,11 +19,14 @@ public sealed record PublishResult(string Group, long Seq, DateTimeOffset Ts);
 public sealed record HistoryPage(string Group, IReadOnlyList<MessageReceived> Messages, bool More);
 
 /// <summary>One of the user's groups; <see cref="ReadSeq"/> and <see cref="Unread"/> come from the user's read marker (0 from a server without them).</summary>
-public sealed record GroupInfo(string Group, long LastSeq, long ReadSeq = 0, long Unread = 0);
+public sealed record GroupInfo(string Group, long LastSeq, long ReadSeq = 0, long Unread = 0, long Rev = 0);
 
 public sealed record DirectResult(string With, long Seq, DateTimeOffset Ts);
 
 public sealed record DirectHistoryPage(string With, IReadOnlyList<DirectReceived> Messages, bool More);
 
-/// <summary>One of the user's direct conversations; <see cref="Blocked"/>: this user blocks the other one.</summary>
-public sealed record ConversationInfo(string With, long LastSeq, bool Blocked, long ReadSeq = 0, long Unread = 0);
+/// <summary>
+/// One of the user's direct conversations; <see cref="Blocked"/>: this user blocks the other one; <see cref="Request"/>:
+/// the other user started it and this user has not written in it (false from a server without message requests).
+/// </summary>
+public sealed record ConversationInfo(string With, long LastSeq, bool Blocked, long ReadSeq = 0, long Unread = 0, bool Request = false, long Rev = 0);

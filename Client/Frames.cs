@@ -29,8 +29,8 @@ internal static class Frames
     {
         "message" => Message(frame),
         "direct" => Direct(frame),
-        "edited" => new MessageChanged(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64(), Str(frame, "text"), Deleted: false, By: null),
-        "deleted" => new MessageChanged(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64(), "", Deleted: true, Str(frame, "by")),
+        "edited" => new MessageChanged(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64(), Str(frame, "text"), Deleted: false, By: null, OptionalLong(frame, "rev")),
+        "deleted" => new MessageChanged(OptionalStr(frame, "group"), OptionalStr(frame, "with"), frame.GetProperty("seq").GetInt64(), "", Deleted: true, Str(frame, "by"), OptionalLong(frame, "rev")),
         "member" => new MemberChanged(Str(frame, "group"), Str(frame, "user"), Str(frame, "action"), Str(frame, "by"), Str(frame, "role")),
         "invitation" => new InvitationReceived(Str(frame, "group"), Str(frame, "by")),
         "group_deleted" => new GroupDeleted(Str(frame, "group"), Str(frame, "by")),
@@ -44,6 +44,13 @@ internal static class Frames
     {
         var stored = Stored(frame);
         return new(Str(frame, "group"), stored.Seq, stored.From, stored.Text, stored.Ts, stored.ClientMsgId, stored.Edited, stored.Deleted);
+    }
+
+    /// <summary>A message from a changes reply (as history shows it) as the change it is, at the reply's <paramref name="rev"/>.</summary>
+    public static MessageChanged Change(JsonElement message, string? group, string? with, long rev)
+    {
+        var stored = Stored(message);
+        return new MessageChanged(group, with, stored.Seq, stored.Text, stored.Deleted, OptionalStr(message, "deletedBy"), rev);
     }
 
     public static DirectReceived Direct(JsonElement frame)
@@ -62,7 +69,8 @@ internal static class Frames
         Flag(frame, "edited"),
         Flag(frame, "deleted"));
 
-    private static bool Flag(JsonElement frame, string property) =>
+    /// <summary>A true/false field that is false when left out (by servers before it existed, or by choice).</summary>
+    public static bool Flag(JsonElement frame, string property) =>
         frame.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
 
     /// <summary>A whole-number field that servers before it existed leave out: 0 then.</summary>

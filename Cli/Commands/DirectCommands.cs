@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace OrleansChat.Cli.Commands;
 
-/// <summary>Direct messages: send one, list the conversations, block and unblock. History, tail and chat take <c>@user</c>.</summary>
+/// <summary>Direct messages: send one, list the conversations, block, unblock and forget. History, tail and chat take <c>@user</c>.</summary>
 internal static class DirectCommands
 {
     public static IEnumerable<Command> Build()
@@ -25,11 +25,20 @@ internal static class DirectCommands
             foreach (var conversation in await client.ConversationsAsync(cancellationToken))
             {
                 var blocked = conversation.Blocked ? ", blocked" : "";
-                context.Output.Result(conversation, $"{TerminalText.Escape(conversation.With)} (last seq {conversation.LastSeq}{Output.UnreadNote(conversation.Unread)}{blocked})");
+                var request = conversation.Request ? ", request" : "";
+                context.Output.Result(conversation, $"{TerminalText.Escape(conversation.With)} (last seq {conversation.LastSeq}{Output.UnreadNote(conversation.Unread)}{blocked}{request})");
             }
         });
 
-        return [dm, conversations, BlockCommand(user, blocked: true), BlockCommand(user, blocked: false)];
+        var forget = new Command("forget", "Take the conversation with a user off your list (its history stays)") { user };
+        forget.SetBody(async (parse, context, cancellationToken) =>
+        {
+            await using var client = await context.ConnectAuthenticatedAsync(cancellationToken);
+            var other = await client.ForgetAsync(parse.GetValue(user)!, cancellationToken);
+            context.Output.Result(new { user = other }, $"forgot {TerminalText.Escape(other)}");
+        });
+
+        return [dm, conversations, BlockCommand(user, blocked: true), BlockCommand(user, blocked: false), forget];
     }
 
     private static Command BlockCommand(Argument<string> user, bool blocked)

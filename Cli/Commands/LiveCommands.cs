@@ -113,6 +113,8 @@ internal static class LiveCommands
         MemberChanged change => change.Group,
         MessageChanged { Group: { } group } => group,
         MessageChanged { With: { } with } => ChatTarget.Direct(with),
+        ChangesMissed { Group: { } group } => group,
+        ChangesMissed { With: { } with } => ChatTarget.Direct(with),
         DirectReceived direct => ChatTarget.Direct(direct.With),
         PresenceChanged presence => presence.Group,
         UserTyping typing => typing.Group,

@@ -1,5 +1,6 @@
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sockets;
+using OrleansChat.Groups;
 
 namespace OrleansChat.Gateway.Fanout;
 
@@ -50,7 +51,7 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
                 // (the first follower's log scope, and the socket that scope holds) for the rest of its life.
                 using (ExecutionContext.SuppressFlow())
                 {
-                    followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger, UnfollowUser));
+                    followed = new FollowedGroup(receivers, new GroupRelay(group, startSeq, receivers, cluster, metrics, relayLogger, UnfollowRemovedUser));
                 }
 
                 _groups[group] = followed;
@@ -68,37 +69,53 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
     {
         lock (_lock)
         {
-            if (_sockets.TryGetValue(socket, out var groups) && groups.Contains(group))
-            {
-                _sockets[socket] = Array.FindAll(groups, followed => followed != group);
-                RemoveReceiverLocked(socket, group);
-            }
+            UnfollowLocked(socket, group);
         }
     }
 
     /// <summary>
-    /// Ends the follows of a user's sockets here, for a relay that saw the user removed from its group (kicked or
-    /// banned): the user grain tells this gateway too, but that notice is not retried, and a removed user must not go
-    /// on receiving the group.
+    /// Ends the follows of a user's sockets here at once, for a relay that saw the user removed from its group
+    /// (kicked or banned): the user grain tells this gateway too, but that notice is not retried, and a removed user
+    /// must not go on receiving the group. The event may reach the relay after the user has joined again (a public
+    /// group), so the group is asked, and if it counts the user as a member those sockets follow it again from
+    /// <paramref name="lastForwarded"/>, caught up from history.
     /// </summary>
-    public void UnfollowUser(string group, string userId)
+    public void UnfollowRemovedUser(string group, string userId, long lastForwarded)
     {
+        ChatConnection[] removed;
         lock (_lock)
         {
-            if (!_groups.TryGetValue(group, out var followed))
+            removed = _groups.TryGetValue(group, out var followed)
+                ? [.. followed.Receivers.All.Select(receiver => receiver.Socket).Where(socket => socket.User?.UserId == userId)]
+                : [];
+            foreach (var socket in removed)
             {
-                return;
+                UnfollowLocked(socket, group);
             }
+        }
 
-            foreach (var receiver in followed.Receivers.All.Where(receiver => receiver.Socket.User?.UserId == userId))
-            {
-                if (_sockets.TryGetValue(receiver.Socket, out var groups))
-                {
-                    _sockets[receiver.Socket] = Array.FindAll(groups, other => other != group);
-                }
+        if (removed.Length > 0)
+        {
+            _ = FollowAgainIfMemberAsync(group, userId, removed, lastForwarded);
+        }
+    }
 
-                RemoveReceiverLocked(receiver.Socket, group);
-            }
+    private async Task FollowAgainIfMemberAsync(string group, string userId, ChatConnection[] sockets, long lastForwarded)
+    {
+        try
+        {
+            await cluster.GetGrain<IGroupGrain>(group).RequireMember(userId);
+        }
+        catch (Exception ex)
+        {
+            // Not a member (forbidden, not_found), or no answer: the sockets stay unfollowed until they sign in again.
+            relayLogger.LogDebug(ex, "{UserId} stays unfollowed from {Group}", userId, group);
+            return;
+        }
+
+        foreach (var socket in sockets)
+        {
+            _ = Follow(socket, group, lastForwarded);
         }
     }
 
@@ -169,6 +186,15 @@ internal sealed class FollowTable(IClusterClient cluster, GatewayMetrics metrics
             {
                 action(followed.Relay);
             }
+        }
+    }
+
+    private void UnfollowLocked(ChatConnection socket, string group)
+    {
+        if (_sockets.TryGetValue(socket, out var groups) && groups.Contains(group))
+        {
+            _sockets[socket] = Array.FindAll(groups, followed => followed != group);
+            RemoveReceiverLocked(socket, group);
         }
     }
 

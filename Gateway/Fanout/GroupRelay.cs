@@ -28,14 +28,16 @@ internal sealed class GroupRelay
     private readonly GroupReceivers _receivers;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<GroupRelay> _logger;
-    private readonly Action<string, string> _unfollowUser;
+    private readonly Action<string, string, long> _unfollowUser;
     private readonly Channel<RelayWork> _work = Channel.CreateUnbounded<RelayWork>(new UnboundedChannelOptions { SingleReader = true });
     private long _lastForwarded;
     private StreamSubscriptionHandle<GroupEvent>? _subscription;
     private bool _subscribedBefore;
 
-    /// <param name="unfollowUser">Ends the follows of a user's sockets of this group here (group, userId).</param>
-    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> logger, Action<string, string> unfollowUser)
+    /// <param name="unfollowUser">
+    /// Ends the follows of a user's sockets of this group here (group, userId, the last seq forwarded to them).
+    /// </param>
+    public GroupRelay(string group, long startSeq, GroupReceivers receivers, IClusterClient cluster, GatewayMetrics metrics, ILogger<GroupRelay> logger, Action<string, string, long> unfollowUser)
     {
         _unfollowUser = unfollowUser;
         _group = group;
@@ -219,12 +221,12 @@ internal sealed class GroupRelay
                 _metrics.FramesSent("member", _receivers.SendToRevision2(ServerFrames.Member(_group, change)));
                 if (change.Action is MemberAction.Kick or MemberAction.Ban)
                 {
-                    _unfollowUser(_group, change.UserId);
+                    _unfollowUser(_group, change.UserId, _lastForwarded);
                 }
 
                 break;
             case MessageChanged changed:
-                var frames = MessageFrames.ChangeOf(_conversation, changed.Message);
+                var frames = MessageFrames.ChangeOf(_conversation, changed);
                 _metrics.FramesSent(changed.Message.Deleted ? "deleted" : "edited", _receivers.SendToRevision2(frames));
                 break;
             case GroupDeleted deleted:

@@ -1,6 +1,7 @@
 using OrleansChat.Conversations;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Sockets;
+using OrleansChat.Groups;
 using OrleansChat.History;
 
 namespace OrleansChat.Gateway.Fanout;
@@ -17,9 +18,12 @@ internal readonly record struct MessageFrames(byte[] ForRecipients, byte[]? ForS
         : new(ServerFrames.Message(conversation.Group!, message), null, message.FromUserId);
 
     /// <summary>The <c>edited</c> or <c>deleted</c> frames of a changed message, for the same receivers as its message frames.</summary>
-    public static MessageFrames ChangeOf(ConversationKey conversation, ChatMessage message) => conversation.IsDirect
-        ? new(ServerFrames.Changed(null, message.From, message), ServerFrames.Changed(null, OtherUserOf(message, message.FromUserId), message), message.FromUserId)
-        : new(ServerFrames.Changed(conversation.Group, null, message), null, message.FromUserId);
+    public static MessageFrames ChangeOf(ConversationKey conversation, MessageChanged change) => conversation.IsDirect
+        ? new(
+            ServerFrames.Changed(null, change.Message.From, change),
+            ServerFrames.Changed(null, OtherUserOf(change.Message, change.Message.FromUserId), change),
+            change.Message.FromUserId)
+        : new(ServerFrames.Changed(conversation.Group, null, change), null, change.Message.FromUserId);
 
     /// <summary>The other participant of a direct message, as <paramref name="userId"/> (one of the two) sees it.</summary>
     public static string OtherUserOf(ChatMessage message, string userId) =>

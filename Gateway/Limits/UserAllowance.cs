@@ -33,7 +33,7 @@ internal sealed class UserAllowance
         {
             PublishRequest or DirectRequest or EditRequest or DeleteRequest => LimitKind.Publishes,
             TypingRequest => LimitKind.Typing,
-            JoinRequest or LeaveRequest or BlockRequest or CreateRequest or ModerateRequest or DeleteGroupRequest => LimitKind.MembershipChanges,
+            JoinRequest or LeaveRequest or BlockRequest or ForgetRequest or CreateRequest or ModerateRequest or DeleteGroupRequest => LimitKind.MembershipChanges,
             ReadRequest => LimitKind.ReadMarkers,
             _ => null,
         };

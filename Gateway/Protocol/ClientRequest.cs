@@ -72,6 +72,12 @@ internal sealed record ConversationsRequest(RequestId Id) : ClientRequest(Id);
 
 internal sealed record BlockRequest(RequestId Id, string User, bool Blocked) : ClientRequest(Id);
 
+/// <summary>The messages of a group (<see cref="Group"/>) or direct conversation (<see cref="With"/>) changed after a rev.</summary>
+internal sealed record ChangesRequest(RequestId Id, string? Group, string? With, long After, int Limit) : ClientRequest(Id);
+
+/// <summary>Takes the direct conversation with a user off the sender's list.</summary>
+internal sealed record ForgetRequest(RequestId Id, string User) : ClientRequest(Id);
+
 /// <summary>Changes the text of a message in a group (<see cref="Group"/>) or the direct conversation with a user (<see cref="With"/>).</summary>
 internal sealed record EditRequest(RequestId Id, string? Group, string? With, long Seq, string Text) : ClientRequest(Id);
 

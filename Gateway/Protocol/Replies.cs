@@ -33,6 +33,7 @@ internal static class Replies
         WriteMembers(writer, outcome.Members);
         writer.WriteString("role", WireNames.Of(outcome.Role));
         writer.WriteString("visibility", WireNames.Of(outcome.Visibility));
+        writer.WriteNumber("rev", outcome.Rev);
     });
 
     public static byte[] Moderated(RequestId id, string group, UserIdentity user) => ServerFrames.Ok(id, writer =>
@@ -57,6 +58,19 @@ internal static class Replies
         writer.WriteBoolean("more", result.More);
     });
 
+    /// <summary>
+    /// A changes reply: the changed messages as history shows them, written by <paramref name="writeMessage"/> (a
+    /// group's or a direct conversation's fields), named by <paramref name="group"/> or <paramref name="with"/>.
+    /// </summary>
+    public static byte[] Changes(RequestId id, string? group, string? with, ChangesResult result, Action<Utf8JsonWriter, ChatMessage> writeMessage) => ServerFrames.Ok(id, writer =>
+    {
+        ServerFrames.WriteConversation(writer, group, with);
+        writer.WriteNumber("rev", result.Rev);
+        WriteObjects(writer, "messages", result.Messages, writeMessage);
+        writer.WriteBoolean("more", result.More);
+        writer.WriteBoolean("complete", result.Complete);
+    });
+
     public static byte[] Members(RequestId id, string group, IEnumerable<MemberInfo> members) => ServerFrames.Ok(id, writer =>
     {
         writer.WriteString("group", group);
@@ -71,6 +85,7 @@ internal static class Replies
             entry.WriteNumber("lastSeq", group.LastSeq);
             entry.WriteNumber("readSeq", group.ReadSeq);
             entry.WriteNumber("unread", group.Unread);
+            entry.WriteNumber("rev", group.Rev);
         });
     });
 
@@ -99,10 +114,13 @@ internal static class Replies
             entry.WriteBoolean("blocked", conversation.Blocked);
             entry.WriteNumber("readSeq", conversation.ReadSeq);
             entry.WriteNumber("unread", conversation.Unread);
+            entry.WriteBoolean("request", conversation.Request);
+            entry.WriteNumber("rev", conversation.Rev);
         });
     });
 
-    public static byte[] BlockChanged(RequestId id, UserIdentity user) => ServerFrames.Ok(id, writer => writer.WriteString("user", user.Username));
+    /// <summary>The ok of block, unblock and forget: the other user's registered spelling.</summary>
+    public static byte[] OtherUser(RequestId id, UserIdentity user) => ServerFrames.Ok(id, writer => writer.WriteString("user", user.Username));
 
     public static byte[] Changed(RequestId id, string? group, string? with, long seq) => ServerFrames.Ok(id, writer =>
     {

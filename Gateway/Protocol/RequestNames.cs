@@ -23,6 +23,8 @@ internal static class RequestNames
         ConversationsRequest => "conversations",
         BlockRequest { Blocked: true } => "block",
         BlockRequest => "unblock",
+        ForgetRequest => "forget",
+        ChangesRequest => "changes",
         ReadRequest => "read",
         EditRequest => "edit",
         DeleteRequest => "delete",

@@ -82,6 +82,7 @@ internal static class RequestParser
             "conversations" => new ConversationsRequest(id),
             "block" => new BlockRequest(id, OtherUser(root, "user"), Blocked: true),
             "unblock" => new BlockRequest(id, OtherUser(root, "user"), Blocked: false),
+            "forget" => new ForgetRequest(id, OtherUser(root, "user")),
             "create" => new CreateRequest(id, Group(root), Visibility(root)),
             "delete_group" => new DeleteGroupRequest(id, Group(root)),
             _ when WireNames.ModerationRequests.TryGetValue(type, out var action) => new ModerateRequest(id, Group(root), OtherUser(root, "user"), action),
@@ -89,6 +90,8 @@ internal static class RequestParser
             "edit" => new EditRequest(id, Group(root), null, RequiredSeq(root), Text(root)),
             "delete" when IsDirect(root) => new DeleteRequest(id, null, OtherUser(root, "with"), RequiredSeq(root)),
             "delete" => new DeleteRequest(id, Group(root), null, RequiredSeq(root)),
+            "changes" when IsDirect(root) => new ChangesRequest(id, null, OtherUser(root, "with"), Required(root, "after", ChatRules.HistoryAfter), Limit(root)),
+            "changes" => new ChangesRequest(id, Group(root), null, Required(root, "after", ChatRules.HistoryAfter), Limit(root)),
             "read" when IsDirect(root) => new ReadRequest(id, null, OtherUser(root, "with"), RequiredSeq(root)),
             "read" => new ReadRequest(id, Group(root), null, RequiredSeq(root)),
             _ => throw Invalid($"unknown type {type}"),
@@ -136,8 +139,10 @@ internal static class RequestParser
             : throw Invalid("visibility must be public or private");
     }
 
-    private static long RequiredSeq(JsonElement root) =>
-        TryGetField(root, "seq", out _) ? OptionalSeq(root, "seq", ChatRules.ReadSeq) ?? throw ChatRules.ReadSeq.Violation() : throw Invalid("missing field seq");
+    private static long RequiredSeq(JsonElement root) => Required(root, "seq", ChatRules.ReadSeq);
+
+    private static long Required(JsonElement root, string name, Rule<long?> rule) =>
+        TryGetField(root, name, out _) ? OptionalSeq(root, name, rule) ?? throw rule.Violation() : throw Invalid($"missing field {name}");
 
     private static int Protocol(JsonElement root)
     {

@@ -138,11 +138,13 @@ internal static class ServerFrames
     /// A stored message was edited or deleted: <c>edited</c> with its text now, or <c>deleted</c>, in a group or the
     /// direct conversation with <paramref name="with"/>.
     /// </summary>
-    public static byte[] Changed(string? group, string? with, ChatMessage message) => Encode(writer =>
+    public static byte[] Changed(string? group, string? with, MessageChanged change) => Encode(writer =>
     {
+        var message = change.Message;
         writer.WriteString("type", message.Deleted ? "deleted" : "edited");
         WriteConversation(writer, group, with);
         writer.WriteNumber("seq", message.Seq);
+        writer.WriteNumber("rev", change.Rev);
         if (message.Deleted)
         {
             writer.WriteString("by", message.DeletedBy);

@@ -11,7 +11,7 @@ using OrleansChat.Users;
 
 namespace OrleansChat.Gateway.Requests;
 
-/// <summary>The grain calls of the direct-message requests: send, history, the conversation list, block and unblock.</summary>
+/// <summary>The grain calls of the direct-message requests: send, history, changes, the conversation list, block, unblock and forget.</summary>
 internal sealed class DirectMessageRequests(IGrainFactory grains, FollowTable follows, OverloadGuard overload)
 {
     /// <summary>
@@ -40,13 +40,34 @@ internal sealed class DirectMessageRequests(IGrainFactory grains, FollowTable fo
         return Replies.DirectHistory(request.Id, user.UserId, peer.Username, result);
     }
 
+    public async Task<byte[]> ChangesAsync(UserIdentity user, ChangesRequest request)
+    {
+        var conversation = With(user, request.With!);
+        var peer = await grains.GetGrain<IUserGrain>(conversation.PeerOf(user.UserId)).Describe();
+        var result = await grains.GetGrain<IHistoryReaderGrain>(conversation.ToGrainKey()).ReadChanges(user.UserId, request.After, request.Limit);
+        return Replies.Changes(request.Id, null, peer.Username, result, (entry, message) =>
+            ServerFrames.WriteDirectFields(entry, MessageFrames.OtherUserOf(message, user.UserId), message));
+    }
+
     public async Task<byte[]> ConversationsAsync(UserIdentity user, RequestId id) =>
         Replies.Conversations(id, await grains.GetGrain<IUserGrain>(user.UserId).GetConversations());
 
     public async Task<byte[]> BlockAsync(UserIdentity user, BlockRequest request)
     {
         var peer = await Direct(With(user, request.User)).SetBlocked(user.UserId, request.Blocked);
-        return Replies.BlockChanged(request.Id, peer);
+        return Replies.OtherUser(request.Id, peer);
+    }
+
+    /// <summary>
+    /// Unfollows the conversation on this socket once the list no longer holds it; the user's other sockets hear of
+    /// it from the user grain, as of a leave.
+    /// </summary>
+    public async Task<byte[]> ForgetAsync(ChatConnection connection, UserIdentity user, ForgetRequest request)
+    {
+        var conversation = With(user, request.User);
+        var peer = await grains.GetGrain<IUserGrain>(user.UserId).ForgetConversation(conversation.PeerOf(user.UserId));
+        follows.Unfollow(connection, conversation.ToGrainKey());
+        return Replies.OtherUser(request.Id, peer);
     }
 
     /// <summary>Follows each of the user's direct conversations from its newest seq, for a socket signing in.</summary>

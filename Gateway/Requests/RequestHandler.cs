@@ -43,7 +43,10 @@ internal sealed class RequestHandler(
         DirectHistoryRequest history => directMessages.HistoryAsync(connection.User, history),
         ConversationsRequest => directMessages.ConversationsAsync(connection.User, request.Id),
         BlockRequest block => directMessages.BlockAsync(connection.User, block),
+        ForgetRequest forget => directMessages.ForgetAsync(connection, connection.User, forget),
         ReadRequest read => MarkReadAsync(connection.User, read),
+        ChangesRequest { Group: { } group } changes => GroupChangesAsync(connection.User, group, changes),
+        ChangesRequest changes => directMessages.ChangesAsync(connection.User, changes),
         EditRequest edit => ChangeAsync(connection.User, request.Id, edit.Group, edit.With, (log, userId) => log.Edit(userId, edit.Seq, edit.Text)),
         DeleteRequest delete => ChangeAsync(connection.User, request.Id, delete.Group, delete.With, (log, userId) => log.Delete(userId, delete.Seq)),
         CreateRequest create => CreateAsync(connection, connection.User, create),
@@ -185,6 +188,12 @@ internal sealed class RequestHandler(
     {
         var result = await grains.GetGrain<IHistoryReaderGrain>(request.Group).Read(user.UserId, request.Query);
         return Replies.History(request.Id, request.Group, result);
+    }
+
+    private async Task<byte[]> GroupChangesAsync(UserIdentity user, string group, ChangesRequest request)
+    {
+        var result = await grains.GetGrain<IHistoryReaderGrain>(group).ReadChanges(user.UserId, request.After, request.Limit);
+        return Replies.Changes(request.Id, group, null, result, (entry, message) => ServerFrames.WriteMessageFields(entry, group, message));
     }
 
     private async Task<byte[]> MembersAsync(UserIdentity user, MembersRequest request)

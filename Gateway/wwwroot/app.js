@@ -43,6 +43,7 @@ const conversations = createConversations(state, connection, {
   renderOutbox: outbox.renderOutbox,
   // Created below; members are only shown after that.
   showMembers: (group) => moderation.showMembers(group),
+  applyChange: edits.apply,
 });
 const moderation = createModeration(state, connection, {
   selectGroup: conversations.selectGroup,

@@ -15,16 +15,18 @@ const READ_EVERY_MS = 1000; // the server takes 5 markers a second per user; one
  * @param {import('./state.js').ChatState} state
  * @param {import('./connection.js').Connection} connection
  * @param {{receive: (group: Group, messages: object[], isNew: boolean) => void,
- *          isOwn: (message: object) => boolean, renderOutbox: () => void, showMembers: (group: Group) => void}} deps
- *   receive and isOwn from messages.js, renderOutbox from outbox.js, showMembers from moderation.js
+ *          isOwn: (message: object) => boolean, renderOutbox: () => void, showMembers: (group: Group) => void,
+ *          applyChange: (group: Group, frame: object) => void}} deps
+ *   receive and isOwn from messages.js, renderOutbox from outbox.js, showMembers from moderation.js, applyChange
+ *   from edits.js
  */
-export function createConversations(state, connection, { receive, isOwn, renderOutbox, showMembers }) {
+export function createConversations(state, connection, { receive, isOwn, renderOutbox, showMembers, applyChange }) {
   /** Brings the list in line with the server and catches up every group and conversation that moved on. */
   async function syncGroups() {
     const [groups, directs] = await Promise.all([connection.request('groups'), connection.request('conversations')]);
     const listed = [
-      ...groups.groups.map(({ group, lastSeq, readSeq, unread }) => ({ key: group, lastSeq, readSeq, unread })),
-      ...directs.conversations.map(({ with: user, lastSeq, blocked, readSeq, unread }) => ({ key: directKey(user), lastSeq, blocked, readSeq, unread })),
+      ...groups.groups.map(({ group, lastSeq, readSeq, unread, rev }) => ({ key: group, lastSeq, readSeq, unread, rev })),
+      ...directs.conversations.map(({ with: user, lastSeq, blocked, readSeq, unread, request, rev }) => ({ key: directKey(user), lastSeq, blocked, readSeq, unread, request, rev })),
     ];
     const current = new Set(listed.map((entry) => entry.key));
     for (const name of state.groups.keys()) {
@@ -33,18 +35,22 @@ export function createConversations(state, connection, { receive, isOwn, renderO
         state.groups.delete(name);
       }
     }
-    for (const { key: name, lastSeq, blocked, readSeq, unread } of listed) {
+    for (const { key: name, lastSeq, blocked, readSeq, unread, request, rev = 0 } of listed) {
       let group = state.groups.get(name);
       if (!group) {
-        group = new Group(name, lastSeq);
+        group = new Group(name, lastSeq, rev);
         state.groups.set(name, group);
       } else {
         group.members = null; // presence may have changed while we were away; refetched on open
         if (lastSeq > group.seenSeq) {
           await catchUp(group);
         }
+        if (rev > group.rev) {
+          await catchUpChanges(group);
+        }
       }
       group.blocked = blocked ?? false;
+      group.request = request ?? false;
       group.readSeq = readSeq;
       // The server's count, which also holds what we read or missed elsewhere.
       group.unread = name === state.selected ? 0 : unread;
@@ -94,6 +100,36 @@ export function createConversations(state, connection, { receive, isOwn, renderO
       const reply = await connection.request('history', { ...targetOf(group.name), after: from, limit: CATCH_UP_PAGE });
       receive(group, reply.messages, true);
       if (!reply.more || group.seenSeq === from) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Applies the edits and deletions made while we were away to the messages held. Past what the server still
+   * remembers, the held messages are dropped and read again as they are now.
+   */
+  async function catchUpChanges(group) {
+    for (;;) {
+      const from = group.rev;
+      const reply = await connection.request('changes', { ...targetOf(group.name), after: from, limit: CATCH_UP_PAGE });
+      group.rev = Math.max(from, reply.rev);
+      if (!reply.complete) {
+        group.messages.clear();
+        group.loaded = false;
+        group.olderMore = true;
+        if (group.name === state.selected) {
+          showSelected();
+          await openGroup(group);
+        }
+        return;
+      }
+      for (const message of reply.messages) {
+        applyChange(group, message.deleted
+          ? { type: 'deleted', seq: message.seq, by: message.deletedBy }
+          : { type: 'edited', seq: message.seq, text: message.text, editedAt: message.editedAt });
+      }
+      if (!reply.more || group.rev === from) {
         return;
       }
     }
@@ -201,7 +237,7 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     const reply = await connection.request('join', { group: name });
     let group = state.groups.get(reply.group);
     if (!group) {
-      group = new Group(reply.group, reply.lastSeq);
+      group = new Group(reply.group, reply.lastSeq, reply.rev);
       state.groups.set(reply.group, group);
     }
     group.setMembers(reply.members);
@@ -212,10 +248,16 @@ export function createConversations(state, connection, { receive, isOwn, renderO
     renderGroupList();
   }
 
+  /** Leaves the group on screen, or forgets the direct conversation on screen (its history stays on the server). */
   async function leaveGroup() {
     view.showError('');
     const name = state.selected;
-    await connection.request('leave', { group: name });
+    const user = directUser(name);
+    if (user === null) {
+      await connection.request('leave', { group: name });
+    } else {
+      await connection.request('forget', { user });
+    }
     forgetGroup(name);
   }
 

@@ -37,6 +37,7 @@ export function createEventHandler(state, { receive, startTyping, stopTyping, re
       }
       // A group joined or a conversation started elsewhere, or an event that beat the `groups` reply.
       group = new Group(key, frame.seq - 1);
+      group.request = frame.type === 'direct' && frame.from.toLowerCase() !== state.me.toLowerCase();
       state.groups.set(key, group);
       renderGroupList();
     }
@@ -57,6 +58,10 @@ export function createEventHandler(state, { receive, startTyping, stopTyping, re
       }
     } else if (frame.type === 'edited' || frame.type === 'deleted') {
       edits.apply(group, frame);
+      // Only the next change moves the counter: after a gap, the next sync's catch-up brings what is missing.
+      if (frame.rev === group.rev + 1) {
+        group.rev = frame.rev;
+      }
     } else if (frame.type === 'member') {
       moderation.applyMemberEvent(group, frame);
     } else if (frame.type === 'group_deleted') {

@@ -7,8 +7,10 @@ export class Group {
    * @param {string} name the conversation's key (targets.js)
    * @param {number} lastSeq the group's newest seq when we learned about it; anything up to
    *   it is old history (fetched on demand), anything after it must reach us live or by catch-up
+   * @param {number} [lastRev] the conversation's change counter then (0 when not known: changes are then caught
+   *   up from the oldest the server remembers, which is harmless)
    */
-  constructor(name, lastSeq) {
+  constructor(name, lastSeq, lastRev = 0) {
     this.name = name;
     this.messages = new Map();   // seq → message event
     this.seenSeq = lastSeq;      // no gap up to here: the `after` for catching up
@@ -19,6 +21,8 @@ export class Group {
     this.members = null;         // Map username → {userId, username, online}, once fetched
     this.typing = new Map();     // username → timer that hides the "is typing" notice
     this.blocked = false;        // a direct conversation whose other user we block
+    this.request = false;        // a direct conversation the other user started and we have not written in
+    this.rev = lastRev;          // changes (edits, deletions) applied up to here: the `after` for catching them up
     this.role = 'member';        // our role in a group: owner, admin or member
     this.visibility = 'public';  // a group's: public or private
     this.readSeq = 0;            // our read marker on the server: the newest seq marked read

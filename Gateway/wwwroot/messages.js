@@ -23,9 +23,14 @@ export function createMessages(state, { stopTyping, onUnread, onShown }) {
     const stickToBottom = onScreen && view.isNearBottom();
     let unread = 0;
     let shown = false;
+    let answered = false;
     for (const message of messages) {
       if (!group.add(message)) {
         continue;
+      }
+      if (group.request && isOwn(message)) {
+        group.request = false; // a request we write in is ours from now on
+        answered = true;
       }
       if (onScreen) {
         view.insertMessage(message, isOwn(message));
@@ -41,7 +46,7 @@ export function createMessages(state, { stopTyping, onUnread, onShown }) {
     if (stickToBottom) {
       view.scrollToBottom();
     }
-    if (unread) {
+    if (unread || answered) {
       group.unread += unread;
       onUnread();
     }

@@ -18,7 +18,7 @@ export function createModeration(state, connection, { selectGroup, forgetGroup, 
   async function createGroup(name, isPrivate) {
     view.showError('');
     const reply = await connection.request('create', { group: name, visibility: isPrivate ? 'private' : 'public' });
-    const group = new Group(reply.group, reply.lastSeq);
+    const group = new Group(reply.group, reply.lastSeq, reply.rev);
     group.role = reply.role;
     group.visibility = reply.visibility;
     group.setMembers(reply.members);

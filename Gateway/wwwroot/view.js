@@ -172,6 +172,9 @@ export function renderGroups(groups, selected, onSelect) {
     button.type = 'button';
     button.dataset.group = group.name;
     button.append(make('span', 'name', group.name));
+    if (group.request) {
+      button.append(' ', make('span', 'request', 'request'));
+    }
     if (group.unread > 0) {
       // A separate span so the button's name reads "general 3" and tests can read the count.
       button.append(' ', make('span', 'unread', String(group.unread)));
@@ -197,12 +200,12 @@ export function renderGroups(groups, selected, onSelect) {
 
 /**
  * The header and controls of the conversation pane for the selected conversation (or none): a group can be
- * left, a direct conversation's other user blocked or unblocked.
+ * left, a direct conversation forgotten and its other user blocked or unblocked.
  */
 export function renderConversation(name, { direct = false, blocked = false } = {}) {
   el.title.textContent = name ?? 'No group selected';
   el.leave.disabled = !name;
-  el.leave.hidden = direct;
+  el.leave.textContent = direct ? 'Forget' : 'Leave';
   el.block.hidden = !direct;
   if (!name || direct) {
     renderModeration(false, false);

@@ -20,6 +20,17 @@ public interface IMessageLogGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<long> GetLastSeq(string userId);
 
+    /// <summary>The newest seq and the change counter, for a member.</summary>
+    [AlwaysInterleave]
+    Task<LogPosition> GetPosition(string userId);
+
+    /// <summary>
+    /// For a member, the seqs of the messages changed after <paramref name="afterRev"/>, at most
+    /// <paramref name="limit"/> of them, oldest change first.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ChangedSeqs> GetChanges(string userId, long afterRev, int limit);
+
     /// <summary>The newest page, for a member's history reads.</summary>
     [AlwaysInterleave]
     Task<HeadPage> GetHead(string userId);

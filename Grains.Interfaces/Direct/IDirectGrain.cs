@@ -21,4 +21,11 @@ public interface IDirectGrain : IMessageLogGrain
 
     /// <summary>Blocks or unblocks the other participant's messages to <paramref name="userId"/>; doing it again changes nothing.</summary>
     Task<UserIdentity> SetBlocked(string userId, bool blocked);
+
+    /// <summary>
+    /// Called by a participant's user grain as the conversation leaves that user's list, so that the next message
+    /// lists it again. Interleaves because the user grain calls it while this grain may be waiting on that user.
+    /// </summary>
+    [AlwaysInterleave]
+    Task Unlist(string userId);
 }

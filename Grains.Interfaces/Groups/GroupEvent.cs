@@ -25,9 +25,14 @@ public sealed record MemberChanged(
     [property: Id(3)] string By,
     [property: Id(4)] GroupRole Role) : GroupEvent;
 
-/// <summary>A stored message was edited or deleted: <see cref="Message"/> is how it is stored now.</summary>
+/// <summary>
+/// A stored message was edited or deleted: <see cref="Message"/> is how it is stored now, and <see cref="Rev"/>
+/// the conversation's change counter this change took.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansChat.MessageChanged")]
-public sealed record MessageChanged([property: Id(0)] ChatMessage Message) : GroupEvent;
+public sealed record MessageChanged(
+    [property: Id(0)] ChatMessage Message,
+    [property: Id(1)] long Rev = 0) : GroupEvent;
 
 /// <summary>The owner deleted the group: no more events follow.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansChat.GroupDeleted")]

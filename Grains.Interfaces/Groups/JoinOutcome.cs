@@ -6,4 +6,5 @@ public sealed record JoinOutcome(
     [property: Id(1)] IReadOnlyList<MemberInfo> Members,
     [property: Id(2)] bool WasMember,
     [property: Id(3)] GroupRole Role = GroupRole.Member,
-    [property: Id(4)] GroupVisibility Visibility = GroupVisibility.Public);
+    [property: Id(4)] GroupVisibility Visibility = GroupVisibility.Public,
+    [property: Id(5)] long Rev = 0);

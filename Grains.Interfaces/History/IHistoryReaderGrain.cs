@@ -19,4 +19,11 @@ public interface IHistoryReaderGrain : IGrainWithStringKey
     /// </summary>
     [ReadOnly]
     Task<IReadOnlyList<ChatMessage>> ReadRange(string userId, long after, long through);
+
+    /// <summary>
+    /// A member's changes request: the messages edited or deleted after <paramref name="afterRev"/> as they are
+    /// now (at most <paramref name="limit"/>, capped as history's limit is).
+    /// </summary>
+    [ReadOnly]
+    Task<ChangesResult> ReadChanges(string userId, long afterRev, int limit);
 }

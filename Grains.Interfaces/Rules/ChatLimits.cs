@@ -14,6 +14,9 @@ public static class ChatLimits
     public const int HistoryDefaultLimit = 50;
     public const int HistoryMaxLimit = 200;
 
+    /// <summary>A conversation remembers which messages its newest this many edits and deletions changed.</summary>
+    public const int ChangeWindow = 1000;
+
     /// <summary>A repeated clientMsgId is recognised while the first message is among this many newest ones.</summary>
     public const int IdempotencyWindow = 1000;
 }

@@ -90,7 +90,7 @@ public static class ChatRules
         new(ChatErrorCode.RateLimited, $"a user may belong to at most {groupsPerUser} groups");
 
     public static ChatException TooManyConversations(string username, int conversationsPerUser) =>
-        new(ChatErrorCode.RateLimited, $"{username} has reached the limit of {conversationsPerUser} direct conversations");
+        new(ChatErrorCode.RateLimited, $"{username} has reached the limit of {conversationsPerUser} direct conversations; forget one to start another");
 
     public static ChatException TooManyInvitations(int invitationsPerGroup) =>
         new(ChatErrorCode.RateLimited, $"a group may hold at most {invitationsPerGroup} unused invitations");

@@ -54,13 +54,25 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserIdentity> Describe();
 
     /// <summary>
-    /// Called by a direct conversation as it starts: lists it (rate_limited past the user's limit) and tells
-    /// the user's sockets to follow it. Answers the user's identity; not_found for no such user.
+    /// Called by a direct conversation that this user's list does not hold, or holds as a message request the user
+    /// has now written in: lists it and tells the user's sockets to follow it. A conversation the user writes in
+    /// counts against the user's limit (rate_limited past it); a request does not, but past the number of requests a
+    /// user holds, the oldest one leaves the list. Answers the user's identity; not_found for no such user.
     /// </summary>
-    Task<UserIdentity> AddConversation(string peerUserId, string peerUsername);
+    Task<UserIdentity> AddConversation(ConversationListing listing);
 
-    /// <summary>Called by a direct conversation when this user blocks or unblocks the other one; lists it if new.</summary>
-    Task ConversationBlockChanged(string peerUserId, string peerUsername, bool blocked);
+    /// <summary>
+    /// Takes a direct conversation off the user's list (its history stays; the other user's next message lists it
+    /// again, as a request). Forgetting one not listed changes nothing; conflict while the user blocks the other one.
+    /// Answers the other user's identity; not_found for no such user.
+    /// </summary>
+    Task<UserIdentity> ForgetConversation(string peerUserId);
+
+    /// <summary>
+    /// Called by a direct conversation when this user blocks or unblocks the other one; lists it if new (as the
+    /// user's own, rate_limited past the limit), and a block turns a request into the user's own.
+    /// </summary>
+    Task ConversationBlockChanged(ConversationListing listing, bool blocked);
 
     /// <summary>
     /// Marks a group or direct conversation (by <see cref="Conversations.ConversationKey"/>) read up to

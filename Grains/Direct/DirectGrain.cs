@@ -14,17 +14,24 @@ namespace OrleansChat.Direct;
 /// </summary>
 /// <remarks>
 /// Calls to user grains go one way only (this grain to users, never awaited back on a method of this grain that
-/// does not interleave), so a user grain reading its conversations' seqs never deadlocks with a message.
+/// does not interleave), so a user grain reading its conversations' seqs, or taking one off its list, never
+/// deadlocks with a message.
 /// </remarks>
 public sealed class DirectGrain(
     [PersistentState("pair", StorageNames.Chat)] IPersistentState<DirectPairState> pair,
     [PersistentState("head", StorageNames.Chat)] IPersistentState<GroupHeadState> head,
+    [PersistentState("changes", StorageNames.Chat)] IPersistentState<ChangesState> changes,
     TimeProvider clock,
     ILogger<DirectGrain> logger) : Grain, IDirectGrain
 {
-    // Starting the conversation and (un)blocking both write the pair state, one write after the other.
+    // Listing, unlisting and (un)blocking all write the pair state, one write after the other.
     private Task _pairWrites = Task.CompletedTask;
+
+    // How often each participant's list let the conversation go in this activation: a listing that began before
+    // an unlisting must not mark that user listed when it completes.
+    private readonly Dictionary<string, int> _unlistings = [];
     private ConversationKey _key;
+    private MessageChangeLog _changeLog = null!;
     private PublishPipeline _messages = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -35,12 +42,19 @@ public sealed class DirectGrain(
             throw new InvalidOperationException($"{_key} is not a direct conversation");
         }
 
+        // A pair written before message requests: both lists held it.
+        if (pair.State.Introduced && pair.State.ListedBy.Count == 0)
+        {
+            pair.State.ListedBy = [_key.First!, _key.Second!];
+        }
+
         var stream = this.GetStreamProvider(GroupStream.ProviderName).GetStream<GroupEvent>(GroupStream.For(_key.ToGrainKey()));
         var events = new GroupEventStream(stream, _key.ToGrainKey(), logger);
+        _changeLog = new MessageChangeLog(changes);
         _messages = new PublishPipeline(
-            _key.ToGrainKey(), head, GrainFactory, clock, logger,
+            _key.ToGrainKey(), head, _changeLog, GrainFactory, clock, logger,
             onStored: stored => events.EmitAsync(new MessagesStored(stored)),
-            onChanged: changed => events.EmitAsync(new MessageChanged(changed)),
+            onChanged: (changed, rev) => events.EmitAsync(new MessageChanged(changed, rev)),
             onWriteUncertain: DeactivateOnIdle);
         return Task.CompletedTask;
     }
@@ -56,9 +70,10 @@ public sealed class DirectGrain(
 
         var peerId = _key.PeerOf(fromUserId);
         RefuseIfBlocked(fromUserId, peerId);
-        if (!pair.State.Introduced)
+        var listed = pair.State;
+        if (!listed.ListedBy.Contains(fromUserId) || listed.RequestFor.Contains(fromUserId) || !listed.ListedBy.Contains(peerId))
         {
-            await IntroduceAsync(fromUserId, peerId);
+            await ListAsync(fromUserId, peerId);
         }
 
         var usernames = pair.State.Usernames;
@@ -76,10 +91,14 @@ public sealed class DirectGrain(
         }
 
         // The blocker's list first: at its limit the block is refused before anything is stored.
-        await User(userId).ConversationBlockChanged(peer.UserId, peer.Username, blocked);
+        await User(userId).ConversationBlockChanged(new ConversationListing(peer.UserId, peer.Username, Request: false, _messages.LastSeq), blocked);
         await ChangePairAsync(state =>
         {
             state.Usernames[peer.UserId] = peer.Username;
+
+            // Blocking lists the conversation as the blocker's own, never a request (unblocking keeps it listed).
+            state.ListedBy.Add(userId);
+            state.RequestFor.Remove(userId);
             if (blocked)
             {
                 state.BlockedBy.Add(userId);
@@ -91,6 +110,19 @@ public sealed class DirectGrain(
         });
 
         return peer;
+    }
+
+    public Task Unlist(string userId)
+    {
+        RequireParticipant(userId);
+        _unlistings[userId] = UnlistingsOf(userId) + 1;
+        return pair.State.ListedBy.Contains(userId)
+            ? ChangePairAsync(state =>
+            {
+                state.ListedBy.Remove(userId);
+                state.RequestFor.Remove(userId);
+            })
+            : Task.CompletedTask;
     }
 
     public Task RequireMember(string userId)
@@ -105,12 +137,24 @@ public sealed class DirectGrain(
         return Task.FromResult(_messages.LastSeq);
     }
 
+    public Task<LogPosition> GetPosition(string userId)
+    {
+        RequireParticipant(userId);
+        return Task.FromResult(new LogPosition(_messages.LastSeq, _changeLog.Rev));
+    }
+
+    public Task<ChangedSeqs> GetChanges(string userId, long afterRev, int limit)
+    {
+        RequireParticipant(userId);
+        return Task.FromResult(_changeLog.Since(afterRev, limit));
+    }
+
     public async Task<HeadPage> GetHead(string userId)
     {
         RequireParticipant(userId);
-        if (!pair.State.Introduced)
+        if (pair.State.ListedBy.Count == 0)
         {
-            // Reading a conversation that never started: an empty one with a user, not_found without one.
+            // A conversation nobody lists (never started, or forgotten by both): read as it is, not_found without a user.
             await User(_key.PeerOf(userId)).Describe();
         }
 
@@ -158,21 +202,41 @@ public sealed class DirectGrain(
     private string NameOf(string userId) => pair.State.Usernames.GetValueOrDefault(userId, userId);
 
     /// <summary>
-    /// Adds the conversation to both users' lists, the sender's first: a sender at the limit is refused before the
-    /// peer hears of it; a peer at the limit refuses after, and the sender keeps the conversation, empty.
+    /// Lists the conversation as the sender's own (a request the sender now writes in becomes theirs), and for a
+    /// peer whose list lacks it, as a request. The sender's list goes first: a sender at the limit is refused
+    /// before the peer hears of it. What was there before is history for both, not unread.
     /// </summary>
-    private async Task IntroduceAsync(string fromUserId, string peerId)
+    private async Task ListAsync(string fromUserId, string peerId)
     {
+        var unlistings = (Sender: UnlistingsOf(fromUserId), Peer: UnlistingsOf(peerId));
+        var readThrough = _messages.LastSeq;
         var peer = await User(peerId).Describe();
-        var sender = await User(fromUserId).AddConversation(peerId, peer.Username);
-        await User(peerId).AddConversation(fromUserId, sender.Username);
+        var sender = await User(fromUserId).AddConversation(new ConversationListing(peerId, peer.Username, Request: false, readThrough));
+        var peerListed = pair.State.ListedBy.Contains(peerId);
+        if (!peerListed)
+        {
+            await User(peerId).AddConversation(new ConversationListing(fromUserId, sender.Username, Request: true, readThrough));
+        }
+
         await ChangePairAsync(state =>
         {
             state.Usernames[fromUserId] = sender.Username;
             state.Usernames[peerId] = peer.Username;
-            state.Introduced = true;
+            if (UnlistingsOf(fromUserId) == unlistings.Sender)
+            {
+                state.ListedBy.Add(fromUserId);
+                state.RequestFor.Remove(fromUserId);
+            }
+
+            if (!peerListed && UnlistingsOf(peerId) == unlistings.Peer)
+            {
+                state.ListedBy.Add(peerId);
+                state.RequestFor.Add(peerId);
+            }
         });
     }
+
+    private int UnlistingsOf(string userId) => _unlistings.GetValueOrDefault(userId);
 
     /// <summary>Applies a change to a copy of the pair state and keeps it once written; a failed write changes nothing.</summary>
     private Task ChangePairAsync(Action<DirectPairState> change) => _pairWrites = ChangePairAfterAsync(_pairWrites, change);
@@ -184,9 +248,12 @@ public sealed class DirectGrain(
         var before = pair.State;
         var changed = new DirectPairState
         {
-            Introduced = before.Introduced,
+            // From the first write on, ListedBy says who lists it (see OnActivateAsync).
+            Introduced = false,
             Usernames = new(before.Usernames),
             BlockedBy = [.. before.BlockedBy],
+            ListedBy = [.. before.ListedBy],
+            RequestFor = [.. before.RequestFor],
         };
         change(changed);
         pair.State = changed;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.Conversations;
 using OrleansChat.Limits;
 using OrleansChat.History;
 using OrleansChat.Rules;
@@ -15,12 +16,14 @@ namespace OrleansChat.Groups;
 public sealed class GroupGrain(
     [PersistentState("members", StorageNames.Chat)] IPersistentState<GroupMembersState> members,
     [PersistentState("head", StorageNames.Chat)] IPersistentState<GroupHeadState> head,
+    [PersistentState("changes", StorageNames.Chat)] IPersistentState<ChangesState> changes,
     IOptions<LimitsOptions> limits,
     TimeProvider clock,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain
 {
     private readonly GroupPresence _presence = new();
     private GroupMembership _membership = null!;
+    private MessageChangeLog _changeLog = null!;
     private PublishPipeline _messages = null!;
     private GroupEventStream _events = null!;
 
@@ -31,10 +34,11 @@ public sealed class GroupGrain(
         var stream = this.GetStreamProvider(GroupStream.ProviderName).GetStream<GroupEvent>(GroupStream.For(Name));
         _events = new GroupEventStream(stream, Name, logger);
         _membership = new GroupMembership(members, Name, limits.Value, clock);
+        _changeLog = new MessageChangeLog(changes);
         _messages = new PublishPipeline(
-            Name, head, GrainFactory, clock, logger,
+            Name, head, _changeLog, GrainFactory, clock, logger,
             onStored: stored => _events.EmitAsync(new MessagesStored(stored)),
-            onChanged: changed => _events.EmitAsync(new MessageChanged(changed)),
+            onChanged: (changed, rev) => _events.EmitAsync(new MessageChanged(changed, rev)),
             onWriteUncertain: DeactivateOnIdle);
         return Task.CompletedTask;
     }
@@ -134,6 +138,18 @@ public sealed class GroupGrain(
         return Task.FromResult(_messages.LastSeq);
     }
 
+    public Task<LogPosition> GetPosition(string userId)
+    {
+        _membership.RequireMember(userId);
+        return Task.FromResult(new LogPosition(_messages.LastSeq, _changeLog.Rev));
+    }
+
+    public Task<ChangedSeqs> GetChanges(string userId, long afterRev, int limit)
+    {
+        _membership.RequireMember(userId);
+        return Task.FromResult(_changeLog.Since(afterRev, limit));
+    }
+
     public Task RequireMember(string userId)
     {
         _membership.RequireMember(userId);
@@ -184,7 +200,7 @@ public sealed class GroupGrain(
             await _events.EmitAsync(new PresenceChanged(userId, username, PresenceStatus.Joined));
         }
 
-        return new JoinOutcome(_messages.LastSeq, await ListMembers(), WasMember: !joined, _membership.RoleOf(userId), _membership.Visibility);
+        return new JoinOutcome(_messages.LastSeq, await ListMembers(), WasMember: !joined, _membership.RoleOf(userId), _membership.Visibility, _changeLog.Rev);
     }
 
     /// <summary>

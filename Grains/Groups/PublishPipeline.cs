@@ -7,17 +7,19 @@ namespace OrleansChat.Groups;
 /// <summary>
 /// Stores a conversation's messages (a group's or a direct conversation's): group commit into the newest page
 /// of history (the head), sealing full pages into page grains, recognising a client's retry of a publish by
-/// its clientMsgId, and changing stored messages (edits, deletions) in turn with those writes. Each publish is
-/// answered once its message is durable; a failed write answers unavailable and stores nothing.
+/// its clientMsgId, and changing stored messages (edits, deletions) in turn with those writes, each one counted
+/// in the conversation's <see cref="MessageChangeLog"/>. Each publish is answered once its message is durable; a
+/// failed write answers unavailable and stores nothing.
 /// </summary>
 internal sealed class PublishPipeline(
     string conversation,
     IPersistentState<GroupHeadState> head,
+    MessageChangeLog changeLog,
     IGrainFactory grains,
     TimeProvider clock,
     ILogger logger,
     Func<IReadOnlyList<ChatMessage>, Task> onStored,
-    Func<ChatMessage, Task> onChanged,
+    Func<ChatMessage, long, Task> onChanged,
     Action onWriteUncertain)
 {
     private readonly Queue<PendingPublish> _pending = new();
@@ -147,12 +149,27 @@ internal sealed class PublishPipeline(
         }
     }
 
+    /// <summary>Records a change in the change log; a failed write may have landed, so the grain reloads its state.</summary>
+    private async Task<long> RecordChangeAsync(long seq)
+    {
+        try
+        {
+            return await changeLog.RecordAsync(seq);
+        }
+        catch
+        {
+            onWriteUncertain();
+            throw;
+        }
+    }
+
     /// <summary>Stores a changed message in the head, or in its sealed page, and tells the stream.</summary>
     private async Task ApplyChange(PendingChange change)
     {
         try
         {
             ChatMessage changed;
+            long rev;
             var current = head.State;
             if (HistoryPaging.PageOf(change.Seq) == current.PageIndex)
             {
@@ -164,6 +181,8 @@ internal sealed class PublishPipeline(
                     return;
                 }
 
+                // Recorded first: a change counted but then not stored only makes a client read the message again.
+                rev = await RecordChangeAsync(change.Seq);
                 List<ChatMessage> messages = [.. current.Messages];
                 messages[index] = changed;
                 head.State = new GroupHeadState { PageIndex = current.PageIndex, Messages = messages };
@@ -189,11 +208,13 @@ internal sealed class PublishPipeline(
                     return;
                 }
 
+                rev = await RecordChangeAsync(change.Seq);
                 await page.Replace(changed);
             }
 
+            changeLog.Show(rev);
             change.Done(changed);
-            await onChanged(changed);
+            await onChanged(changed, rev);
         }
         catch (Errors.ChatException ex)
         {

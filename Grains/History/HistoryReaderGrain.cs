@@ -29,6 +29,18 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
         return await ReadSeqs(userId, after + 1, Math.Min(through, head.LastSeq), head);
     }
 
+    public async Task<ChangesResult> ReadChanges(string userId, long afterRev, int limit)
+    {
+        ChatRules.HistoryAfter.Require(afterRev);
+        ChatRules.HistoryLimit.Require(limit);
+        var changed = await Log.GetChanges(userId, afterRev, Math.Min(limit, ChatLimits.HistoryMaxLimit));
+        var messages = changed.Seqs.Count == 0
+            ? []
+            : await ReadPages(userId, changed.Seqs.Select(HistoryPaging.PageOf).Distinct(), await Log.GetHead(userId));
+        var seqs = changed.Seqs.ToHashSet();
+        return new ChangesResult([.. messages.Where(message => seqs.Contains(message.Seq))], changed.Rev, changed.More, changed.Complete);
+    }
+
     private async Task<IReadOnlyList<ChatMessage>> ReadSeqs(string userId, long from, long to, HeadPage head)
     {
         if (to < from)
@@ -36,15 +48,22 @@ public sealed class HistoryReaderGrain : Grain, IHistoryReaderGrain
             return [];
         }
 
-        var pages = new List<Task<IReadOnlyList<ChatMessage>>>();
+        var indexes = new List<long>();
         for (var index = HistoryPaging.PageOf(from); index <= HistoryPaging.PageOf(to); index++)
         {
-            pages.Add(index == head.Index
-                ? Task.FromResult(head.Messages)
-                : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Conversation, index).ToGrainKey()).GetMessages(userId));
+            indexes.Add(index);
         }
 
-        var messages = await Task.WhenAll(pages);
-        return messages.SelectMany(page => page).Where(message => message.Seq >= from && message.Seq <= to).ToList();
+        var messages = await ReadPages(userId, indexes, head);
+        return messages.Where(message => message.Seq >= from && message.Seq <= to).ToList();
+    }
+
+    /// <summary>The messages of the given pages in ascending seq, the head's from <paramref name="head"/>.</summary>
+    private async Task<IReadOnlyList<ChatMessage>> ReadPages(string userId, IEnumerable<long> indexes, HeadPage head)
+    {
+        var pages = indexes.Order().Select(index => index == head.Index
+            ? Task.FromResult(head.Messages)
+            : GrainFactory.GetGrain<IHistoryPageGrain>(new HistoryPageKey(Conversation, index).ToGrainKey()).GetMessages(userId));
+        return [.. (await Task.WhenAll(pages)).SelectMany(page => page)];
     }
 }

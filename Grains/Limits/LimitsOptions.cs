@@ -69,8 +69,14 @@ public sealed class LimitsOptions
     /// <summary>Users a group bans.</summary>
     public int BansPerGroup { get; set; } = 10_000;
 
-    /// <summary>Direct conversations one user may have, started by either side or by a block.</summary>
+    /// <summary>Direct conversations one user may have written in (or blocked); message requests are not counted.</summary>
     public int ConversationsPerUser { get; set; } = 1000;
+
+    /// <summary>
+    /// Message requests (conversations others started that the user has not written in) one user's list holds; a
+    /// new one past it pushes out the oldest, so that other accounts can never fill a user's list.
+    /// </summary>
+    public int MessageRequestsPerUser { get; set; } = 100;
 
     public int MembersPerGroup { get; set; } = 10_000;
 }

@@ -9,4 +9,8 @@ public sealed class UserConversationsState
 {
     [Id(0)]
     public Dictionary<string, ConversationEntry> ByPeer { get; set; } = [];
+
+    /// <summary>How many entries were ever listed: the next entry's <see cref="ConversationEntry.Listing"/>.</summary>
+    [Id(1)]
+    public long Listings { get; set; }
 }

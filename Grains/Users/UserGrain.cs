@@ -217,8 +217,8 @@ public sealed class UserGrain(
     {
         RequireRegistered();
         var groups = memberships.State.Groups.Order(StringComparer.Ordinal).ToList();
-        var lastSeqs = await Task.WhenAll(groups.Select(LastSeqAsMember));
-        var lost = groups.Where((_, i) => lastSeqs[i] is null).ToList();
+        var positions = await Task.WhenAll(groups.Select(PositionAsMember));
+        var lost = groups.Where((_, i) => positions[i] is null).ToList();
         if (lost.Count > 0)
         {
             // A leave whose second write failed left the group here; the group grain is the one that knows.
@@ -226,19 +226,19 @@ public sealed class UserGrain(
             await memberships.WriteStateAsync();
         }
 
-        var kept = groups.Zip(lastSeqs, (group, lastSeq) => (Group: group, LastSeq: lastSeq))
-            .Where(pair => pair.LastSeq is not null)
-            .Select(pair => (pair.Group, LastSeq: pair.LastSeq!.Value))
+        var kept = groups.Zip(positions, (group, position) => (Group: group, Position: position))
+            .Where(pair => pair.Position is not null)
+            .Select(pair => (pair.Group, Position: pair.Position!))
             .ToList();
 
         // Memberships from before read markers: what was there is history, not unread.
-        var unmarked = kept.Where(pair => _readMarkers.Of(pair.Group) is null).ToList();
+        var unmarked = kept.Where(pair => _readMarkers.Of(pair.Group) is null).Select(pair => (pair.Group, pair.Position.LastSeq)).ToList();
         if (unmarked.Count > 0)
         {
             await _readMarkers.SetAsync(unmarked);
         }
 
-        return kept.Select(pair => new GroupSummary(pair.Group, pair.LastSeq, _readMarkers.Of(pair.Group)!.Value)).ToList();
+        return kept.Select(pair => new GroupSummary(pair.Group, pair.Position.LastSeq, _readMarkers.Of(pair.Group)!.Value, pair.Position.Rev)).ToList();
     }
 
     public async Task<ReadMarker> MarkRead(string conversation, long seq)
@@ -266,12 +266,12 @@ public sealed class UserGrain(
         return new ReadMarker(key.Group, with, marked);
     }
 
-    /// <summary>The group's newest seq; null when the group no longer counts this user as a member.</summary>
-    private async Task<long?> LastSeqAsMember(string group)
+    /// <summary>The group's newest seq and rev; null when the group no longer counts this user as a member.</summary>
+    private async Task<LogPosition?> PositionAsMember(string group)
     {
         try
         {
-            return await GrainFactory.GetGrain<IGroupGrain>(group).GetLastSeq(UserId);
+            return await GrainFactory.GetGrain<IGroupGrain>(group).GetPosition(UserId);
         }
         catch (ChatException ex) when (ex.Code is ChatErrorCode.Forbidden or ChatErrorCode.NotFound)
         {
@@ -283,9 +283,10 @@ public sealed class UserGrain(
     {
         RequireRegistered();
         var entries = _conversations.Ordered;
-        var keys = entries.Select(entry => ConversationKey.Between(UserId, entry.Key).ToGrainKey()).ToList();
-        var lastSeqs = await Task.WhenAll(keys.Select(key => GrainFactory.GetGrain<IDirectGrain>(key).GetLastSeq(UserId)));
-        return entries.Select((entry, i) => new ConversationSummary(entry.Value.Username, lastSeqs[i], entry.Value.Blocked, _readMarkers.Of(keys[i]) ?? 0))
+        var keys = entries.Select(entry => DirectKey(entry.Key)).ToList();
+        var positions = await Task.WhenAll(keys.Select(key => GrainFactory.GetGrain<IDirectGrain>(key).GetPosition(UserId)));
+        return entries.Select((entry, i) => new ConversationSummary(
+                entry.Value.Username, positions[i].LastSeq, entry.Value.Blocked, _readMarkers.Of(keys[i]) ?? 0, entry.Value.Request, positions[i].Rev))
             .ToList();
     }
 
@@ -295,33 +296,90 @@ public sealed class UserGrain(
         return Task.FromResult(Identity);
     }
 
-    public async Task<UserIdentity> AddConversation(string peerUserId, string peerUsername)
+    public async Task<UserIdentity> AddConversation(ConversationListing listing)
     {
         RequireRegistered();
-        if (await _conversations.ListAsync(peerUserId, peerUsername, account.State.Username!))
+        if (_conversations.PlanListing(listing, account.State.Username!) is { } change)
         {
-            FollowConversation(peerUserId);
+            await ChangeConversationsAsync(change, listing.ReadThrough);
         }
 
         return Identity;
     }
 
-    public async Task ConversationBlockChanged(string peerUserId, string peerUsername, bool blocked)
+    public async Task ConversationBlockChanged(ConversationListing listing, bool blocked)
     {
         RequireRegistered();
-        if (await _conversations.SetBlockedAsync(peerUserId, peerUsername, blocked, account.State.Username!))
+        if (_conversations.PlanBlock(listing.PeerUserId, listing.PeerUsername, blocked, account.State.Username!) is { } change)
         {
-            FollowConversation(peerUserId);
+            await ChangeConversationsAsync(change, listing.ReadThrough);
         }
     }
+
+    public async Task<UserIdentity> ForgetConversation(string peerUserId)
+    {
+        RequireRegistered();
+        var listed = _conversations.Of(peerUserId);
+        if (listed is null)
+        {
+            return await GrainFactory.GetGrain<IUserGrain>(peerUserId).Describe();
+        }
+
+        if (listed.Blocked)
+        {
+            throw Fail.Conflict($"you block {listed.Username}; unblock them before forgetting the conversation, or keep it to keep the block in sight");
+        }
+
+        // The conversation's grain first: if the list's write then fails, its next message only lists it again.
+        await GrainFactory.GetGrain<IDirectGrain>(DirectKey(peerUserId)).Unlist(UserId);
+        await _conversations.RemoveAsync(peerUserId);
+        await LeftListAsync(peerUserId);
+        return new UserIdentity(peerUserId, listed.Username);
+    }
+
+    /// <summary>
+    /// Stores a change to the conversation list. A request it pushes out is unlisted at its conversation's grain
+    /// before the list is written, for the same reason as in <see cref="ForgetConversation"/>. A new entry is read
+    /// through <paramref name="readThrough"/> (what came before it was listed is history, not unread), and the
+    /// user's sockets follow it from there.
+    /// </summary>
+    private async Task ChangeConversationsAsync(ListingChange change, long readThrough)
+    {
+        if (change.PushedOut is { } pushedOut)
+        {
+            await GrainFactory.GetGrain<IDirectGrain>(DirectKey(pushedOut)).Unlist(UserId);
+        }
+
+        await _conversations.SaveAsync(change);
+        if (change.PushedOut is { } left)
+        {
+            await LeftListAsync(left);
+        }
+
+        if (change.IsNew)
+        {
+            // The sockets hear of it first: a failed marker write below must not leave them unfollowed.
+            var key = DirectKey(change.PeerUserId);
+            _presence.MembershipChanged(key, isMember: true, readThrough);
+            if (readThrough > 0)
+            {
+                await _readMarkers.SetAsync([(key, readThrough)]);
+            }
+        }
+    }
+
+    /// <summary>A conversation gone from the list: its read marker goes too, and the user's sockets stop following it.</summary>
+    private async Task LeftListAsync(string peerUserId)
+    {
+        _presence.MembershipChanged(DirectKey(peerUserId), isMember: false, lastSeq: 0);
+        await _readMarkers.ForgetAsync(DirectKey(peerUserId));
+    }
+
+    private string DirectKey(string peerUserId) => ConversationKey.Between(UserId, peerUserId).ToGrainKey();
 
     public Task ReportSockets(SocketReport report) => _presence.ApplyAsync(report);
 
     public Task<bool> IsOnline() => Task.FromResult(_presence.IsOnline);
-
-    /// <summary>A conversation new in the list: the user's sockets start following it.</summary>
-    private void FollowConversation(string peerUserId) =>
-        _presence.MembershipChanged(ConversationKey.Between(UserId, peerUserId).ToGrainKey(), isMember: true, lastSeq: 0);
 
     private (LoginTicket Ticket, LoginSession Session) NewSession()
     {

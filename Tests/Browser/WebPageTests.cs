@@ -80,6 +80,28 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessageRequest_MarkedUntilAnswered_ForgetTakesItOffTheList()
+    {
+        await _bob.OpenDirectAsync(_aliceName);
+        await _bob.SendAsync("a request");
+        await Expect(_alice.Conversation($"@{_bobName}").Locator(".request")).ToBeVisibleAsync();
+        await Expect(_bob.Conversation($"@{_aliceName}").Locator(".request")).ToHaveCountAsync(0);
+
+        await _alice.Conversation($"@{_bobName}").ClickAsync();
+        await _alice.Page.GetByRole(AriaRole.Button, new() { Name = "Forget", Exact = true }).ClickAsync();
+        await Expect(_alice.Conversation($"@{_bobName}")).ToHaveCountAsync(0);
+        await _alice.Page.ReloadAsync();
+        await Expect(_alice.Conversation(_group)).ToBeVisibleAsync();
+        await Expect(_alice.Conversation($"@{_bobName}")).ToHaveCountAsync(0);
+
+        await _bob.SendAsync("asking again");
+        await Expect(_alice.Conversation($"@{_bobName}").Locator(".request")).ToBeVisibleAsync();
+        await _alice.Conversation($"@{_bobName}").ClickAsync();
+        await _alice.SendAsync("answered");
+        await Expect(_alice.Conversation($"@{_bobName}").Locator(".request")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task ReadingInOneTab_ClearsTheUnreadBadgeInTheOther()
     {
         var other = Unique.Name("other");
@@ -220,6 +242,29 @@ public sealed class WebPageTests : IAsyncLifetime
         {
             await _fixture.RestartGatewayAsync();
         }
+    }
+
+    /// <summary>An edit made while the page could not connect is applied once it is back (through the changes catch-up, as no event reached it).</summary>
+    [Fact]
+    public async Task EditMadeWhileThePageWasOffline_ShownOnceItIsBack()
+    {
+        await _bob.SendAsync("see you at 5");
+        await Expect(_alice.Message("see you at 5")).ToHaveCountAsync(1);
+        var seq = (await _alice.ShownSeqsAsync()).Max();
+
+        await _alice.Page.Context.SetOfflineAsync(true);
+        await _fixture.RestartGatewayAsync();
+        await Expect(_alice.Status).Not.ToHaveTextAsync("online");
+        await using (var bob = await ChatClient.ConnectAsync(_fixture.PageUri, new ChatClientOptions { Reconnect = false }))
+        {
+            await bob.LoginAsync(_bobName, ChatPage.Password);
+            await bob.EditAsync(_group, seq, "see you at 6");
+        }
+
+        await _alice.Page.Context.SetOfflineAsync(false);
+        await Expect(_alice.Status).ToHaveTextAsync("online");
+        await Expect(_alice.Message("see you at 6")).ToHaveCountAsync(1);
+        await Expect(_alice.Message("see you at 5")).ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -115,6 +115,25 @@ public sealed class CliTests(GatewayFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task MessageRequest_ListedAsSuch_ForgetDropsIt()
+    {
+        var user = Unique.Name("Cli");
+        await Ok(Password, "register", user, "--password-stdin");
+        await Ok(Password, "login", user, "--password-stdin");
+        var (cat, catName) = await fixture.Host.LoggedInRevision2Async();
+        await using var _ = cat;
+        await cat.OkAsync(new { type = "direct", to = user, text = "hello stranger" });
+
+        var listed = await Ok(null, "conversations");
+        var forgot = await Ok(null, "forget", catName.ToUpperInvariant());
+        var afterForget = await Ok(null, "conversations");
+
+        Assert.Equal($"{catName} (last seq 1, 1 unread, request)", listed);
+        Assert.Equal($"forgot {catName}", forgot);
+        Assert.Equal("", afterForget);
+    }
+
+    [Fact]
     public async Task PrivateGroup_CreateInvitePromoteKickDelete()
     {
         var bob = await fixture.Host.RegisterAsync(Unique.Name("Bob"));

@@ -77,6 +77,29 @@ public sealed class ChatClientTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task MessageRequests_ShowAsSuch_UntilAnswered_AndForgetDropsThem()
+    {
+        var (alice, aliceName) = await LoggedInAsync("Alice");
+        var (bob, bobName) = await LoggedInAsync("Bob");
+        var (cat, catName) = await LoggedInAsync("Cat");
+        await using var _a = alice;
+        await using var _b = bob;
+        await using var _c = cat;
+        await alice.DirectAsync(bobName, "hi bob");
+        await cat.DirectAsync(bobName, "hi from cat");
+        await bob.DirectAsync(aliceName, "hi alice");
+
+        var listed = await bob.ConversationsAsync();
+        var forgot = await bob.ForgetAsync(catName.ToUpperInvariant());
+
+        Assert.Equal(
+            [(aliceName, false), (catName, true)],
+            listed.Select(conversation => (conversation.With, conversation.Request)).OrderBy(entry => entry.With, StringComparer.Ordinal));
+        Assert.Equal(catName, forgot);
+        Assert.Equal([aliceName], (await bob.ConversationsAsync()).Select(conversation => conversation.With));
+    }
+
+    [Fact]
     public async Task PrivateGroupsAndRoles_RoundTrip()
     {
         var (alice, aliceName) = await LoggedInAsync("Alice");
@@ -130,9 +153,9 @@ public sealed class ChatClientTests(GatewayFixture fixture)
         var history = await bob.HistoryAsync(group, after: 0);
         var directHistory = await bob.DirectHistoryAsync(directEdit.With!, after: 0);
 
-        Assert.Equal(new MessageChanged(group, null, 1, "first, edited", Deleted: false, By: null), edited);
-        Assert.Equal((group, 2L, true), (deleted.Group, deleted.Seq, deleted.Deleted));
-        Assert.Equal("dm, edited", directEdit.Text);
+        Assert.Equal(new MessageChanged(group, null, 1, "first, edited", Deleted: false, By: null, Rev: 1), edited);
+        Assert.Equal((group, 2L, true, 2L), (deleted.Group, deleted.Seq, deleted.Deleted, deleted.Rev));
+        Assert.Equal(("dm, edited", 1L), (directEdit.Text, directEdit.Rev));
         Assert.Equal(("dm, edited", true), (Assert.Single(directHistory.Messages).Text, directHistory.Messages[0].Edited));
         Assert.Equal([(1L, "first, edited", true, false), (2L, "", false, true)], history.Messages.Select(m => (m.Seq, m.Text, m.Edited, m.Deleted)));
     }

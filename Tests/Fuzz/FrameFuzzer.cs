@@ -13,7 +13,7 @@ internal sealed class FrameFuzzer(int seed, string group)
 {
     private static readonly string[] Types =
         ["register", "login", "auth", "join", "leave", "publish", "history", "members", "groups", "typing", "ping", "change_password",
-            "direct", "conversations", "block", "unblock", "read",
+            "direct", "conversations", "block", "unblock", "forget", "read", "changes",
             "create", "invite", "kick", "ban", "unban", "promote", "demote", "transfer", "delete_group", "edit", "delete", "dance", ""];
 
     private static readonly string[] Fields =

@@ -15,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Low, so that a test reaches the limit with a handful of users.</summary>
     public const int ConversationsPerUser = 3;
 
+    /// <summary>Low, so that a test pushes out the oldest request with a handful of users.</summary>
+    public const int MessageRequestsPerUser = 2;
+
     /// <summary>Low, so that a test reaches the limit with a handful of users; the same number bounds bans.</summary>
     public const int InvitationsAndBansPerGroup = 2;
 
@@ -36,6 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 .AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Limits:ConversationsPerUser"] = $"{ConversationsPerUser}",
+                    ["Limits:MessageRequestsPerUser"] = $"{MessageRequestsPerUser}",
                     ["Limits:InvitationsPerGroup"] = $"{InvitationsAndBansPerGroup}",
                     ["Limits:BansPerGroup"] = $"{InvitationsAndBansPerGroup}",
                 })

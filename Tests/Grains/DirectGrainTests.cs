@@ -171,20 +171,27 @@ public sealed class DirectGrainTests(ClusterFixture fixture)
         Assert.Empty(await User(bob).GetConversations());
     }
 
+    /// <summary>The first reply turns the request into the replier's own conversation: one list write and one pair write, once.</summary>
     [Fact]
-    public async Task AMessage_WritesOnlyTheHead_OnceTheConversationHasStarted()
+    public async Task AMessage_WritesOnlyTheHead_OnceBothHaveWritten()
     {
         var ann = await RegisterAsync("Ann");
         var bob = await RegisterAsync("Bob");
         var direct = Direct(ann, bob);
         await direct.Send(ann.UserId, "starts it", null);
-        var before = (Head: fixture.Storage.WritesOf<GroupHeadState>(), Pair: fixture.Storage.WritesOf<DirectPairState>(), Lists: fixture.Storage.WritesOf<UserConversationsState>());
+        var beforeReply = Writes();
 
+        await direct.Send(bob.UserId, "the reply", null);
+        var afterReply = Writes();
         await direct.Send(bob.UserId, "one write", null);
+        await direct.Send(ann.UserId, "one write too", null);
 
-        var after = (Head: fixture.Storage.WritesOf<GroupHeadState>(), Pair: fixture.Storage.WritesOf<DirectPairState>(), Lists: fixture.Storage.WritesOf<UserConversationsState>());
-        Assert.Equal(before with { Head = before.Head + 1 }, after);
+        Assert.Equal((beforeReply.Head + 1, beforeReply.Pair + 1, beforeReply.Lists + 1), afterReply);
+        Assert.Equal(afterReply with { Head = afterReply.Head + 2 }, Writes());
     }
+
+    private (int Head, int Pair, int Lists) Writes() =>
+        (fixture.Storage.WritesOf<GroupHeadState>(), fixture.Storage.WritesOf<DirectPairState>(), fixture.Storage.WritesOf<UserConversationsState>());
 
     [Fact]
     public async Task Send_EmitsTheStoredMessageOnTheConversationsStream()
@@ -202,9 +209,12 @@ public sealed class DirectGrainTests(ClusterFixture fixture)
             (message.Seq, message.Ts, message.FromUserId, message.From, message.To, message.Text, message.ClientMsgId));
     }
 
-    /// <summary>A sender at the limit is refused before anything is listed; a peer at the limit leaves the sender an empty conversation.</summary>
+    /// <summary>
+    /// Only conversations the user writes in count against the limit: past it the user cannot start or answer one
+    /// (refused before anything is listed), while others can still write to them, as requests.
+    /// </summary>
     [Fact]
-    public async Task ConversationsPastTheLimit_RateLimited_ForEitherSide()
+    public async Task OwnConversationsPastTheLimit_RateLimited_RequestsStillArrive()
     {
         var ann = await RegisterAsync("Ann");
         var others = new List<UserIdentity>();
@@ -217,12 +227,133 @@ public sealed class DirectGrainTests(ClusterFixture fixture)
 
         var late = await RegisterAsync("Late");
         var fromAnn = await Assert.ThrowsAsync<ChatException>(() => Direct(ann, late).Send(ann.UserId, "one too many", null));
-        var toAnn = await Assert.ThrowsAsync<ChatException>(() => Direct(ann, late).Send(late.UserId, "one too many", null));
+        var toAnn = await Direct(ann, late).Send(late.UserId, "a request", null);
+        var answer = await Assert.ThrowsAsync<ChatException>(() => Direct(ann, late).Send(ann.UserId, "answering it", null));
 
-        Assert.Equal((ChatErrorCode.RateLimited, ChatErrorCode.RateLimited), (fromAnn.Code, toAnn.Code));
-        Assert.Equal(ClusterFixture.ConversationsPerUser, (await User(ann).GetConversations()).Count);
-        Assert.Equal([new ConversationSummary(ann.Username, 0, Blocked: false)], await User(late).GetConversations());
+        Assert.Equal((ChatErrorCode.RateLimited, ChatErrorCode.RateLimited), (fromAnn.Code, answer.Code));
+        Assert.Contains("forget one", answer.Message);
+        Assert.Equal(1, toAnn.Seq);
+        Assert.Equal(new ConversationSummary(late.Username, 1, Blocked: false, Request: true), (await User(ann).GetConversations()).Single(c => c.With == late.Username));
+        Assert.Equal([new ConversationSummary(ann.Username, 1, Blocked: false)], await User(late).GetConversations());
         Assert.Equal(2, (await Direct(ann, others[0]).Send(others[0].UserId, "existing ones go on", null)).Seq);
+
+        await User(ann).ForgetConversation(others[0].UserId);
+        Assert.Equal(2, (await Direct(ann, late).Send(ann.UserId, "answering it", null)).Seq);
+        Assert.DoesNotContain(await User(ann).GetConversations(), conversation => conversation.Request);
+    }
+
+    /// <summary>Many accounts writing to one user push out only older requests, never the user's own conversations.</summary>
+    [Fact]
+    public async Task RequestsPastTheirBound_PushOutTheOldest()
+    {
+        var ann = await RegisterAsync("Ann");
+        var friend = await RegisterAsync("Friend");
+        await Direct(ann, friend).Send(ann.UserId, "mine", null);
+        var strangers = new List<UserIdentity>();
+        for (var i = 0; i <= ClusterFixture.MessageRequestsPerUser; i++)
+        {
+            var stranger = await RegisterAsync("Stranger");
+            strangers.Add(stranger);
+            await Direct(ann, stranger).Send(stranger.UserId, "buy now", null);
+        }
+
+        var listed = await User(ann).GetConversations();
+        await Direct(ann, strangers[0]).Send(strangers[0].UserId, "again", null);
+        var relisted = await User(ann).GetConversations();
+
+        Assert.Equal(
+            new[] { friend, strangers[1], strangers[2] }.Select(user => user.Username).Order(StringComparer.Ordinal),
+            listed.Select(conversation => conversation.With).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new[] { friend, strangers[0], strangers[2] }.Select(user => user.Username).Order(StringComparer.Ordinal),
+            relisted.Select(conversation => conversation.With).Order(StringComparer.Ordinal));
+        Assert.Equal(new ConversationSummary(strangers[0].Username, 2, Blocked: false, ReadSeq: 1, Request: true), relisted.Single(c => c.With == strangers[0].Username));
+        Assert.Equal(2, (await Direct(ann, strangers[0]).GetHead(ann.UserId)).Messages.Count);
+    }
+
+    /// <summary>Forgetting takes the conversation off the list and keeps its history; the other user's next message lists it again as a request.</summary>
+    [Fact]
+    public async Task Forget_DropsTheConversationFromTheList_UntilTheOtherWritesAgain()
+    {
+        var ann = await RegisterAsync("Ann");
+        var bob = await RegisterAsync("Bob");
+        var direct = Direct(ann, bob);
+        await direct.Send(ann.UserId, "hello", null);
+        await direct.Send(bob.UserId, "hi", null);
+        await User(ann).MarkRead(ConversationKey.Between(ann.UserId, bob.UserId).ToGrainKey(), 1);
+
+        Assert.Equal(bob, await User(ann).ForgetConversation(bob.UserId));
+        var afterForget = await User(ann).GetConversations();
+        var history = await direct.GetHead(ann.UserId);
+        Assert.Equal(bob, await User(ann).ForgetConversation(bob.UserId));
+        await direct.Send(bob.UserId, "still there?", null);
+
+        Assert.Empty(afterForget);
+        Assert.Equal(2, history.Messages.Count);
+        Assert.Equal([new ConversationSummary(bob.Username, 3, Blocked: false, ReadSeq: 2, Request: true)], await User(ann).GetConversations());
+        Assert.Equal([new ConversationSummary(ann.Username, 3, Blocked: false)], await User(bob).GetConversations());
+    }
+
+    /// <summary>Blocking a stranger who wrote is never refused by the limit: the request becomes the user's own, and the list does not grow.</summary>
+    [Fact]
+    public async Task BlockingARequest_AtTheLimit_TurnsItIntoTheUsersOwn()
+    {
+        var ann = await RegisterAsync("Ann");
+        for (var i = 0; i < ClusterFixture.ConversationsPerUser; i++)
+        {
+            await Direct(ann, await RegisterAsync("Peer")).Send(ann.UserId, "hi", null);
+        }
+
+        var stranger = await RegisterAsync("Stranger");
+        await Direct(ann, stranger).Send(stranger.UserId, "spam", null);
+        await Direct(ann, stranger).SetBlocked(ann.UserId, true);
+        var unrelated = await RegisterAsync("Unrelated");
+        var blockingSomeoneNew = await Assert.ThrowsAsync<ChatException>(() => Direct(ann, unrelated).SetBlocked(ann.UserId, true));
+
+        Assert.Equal(new ConversationSummary(stranger.Username, 1, Blocked: true), (await User(ann).GetConversations()).Single(c => c.With == stranger.Username));
+        Assert.Equal(ChatErrorCode.RateLimited, blockingSomeoneNew.Code);
+    }
+
+    /// <summary>A pair stored before message requests counts both users as listed, and says so in its own terms from its first write on.</summary>
+    [Fact]
+    public async Task PairFromBeforeRequests_BothListed_UntilItsFirstWrite()
+    {
+        var ann = await RegisterAsync("Ann");
+        var bob = await RegisterAsync("Bob");
+        var key = ConversationKey.Between(ann.UserId, bob.UserId).ToGrainKey();
+        var pairId = GrainId.Create("direct", key);
+        await fixture.Storage.WriteStateAsync("pair", pairId, new GrainState<DirectPairState>(new DirectPairState
+        {
+            Introduced = true,
+            Usernames = { [ann.UserId] = ann.Username, [bob.UserId] = bob.Username },
+        }));
+        await User(ann).AddConversation(new ConversationListing(bob.UserId, bob.Username, Request: false, ReadThrough: 0));
+        await User(bob).AddConversation(new ConversationListing(ann.UserId, ann.Username, Request: false, ReadThrough: 0));
+        var listWrites = fixture.Storage.WritesOf<UserConversationsState>();
+
+        await Direct(ann, bob).Send(bob.UserId, "from before", null);
+        var afterMessage = fixture.Storage.WritesOf<UserConversationsState>();
+        await User(ann).ForgetConversation(bob.UserId);
+        var stored = new GrainState<DirectPairState>();
+        await fixture.Storage.ReadStateAsync("pair", pairId, stored);
+
+        Assert.Equal(listWrites, afterMessage);
+        Assert.False(stored.State!.Introduced);
+        Assert.Equal([bob.UserId], stored.State.ListedBy);
+    }
+
+    [Fact]
+    public async Task Forget_WhileBlocking_Conflict_OfNobody_NotFound()
+    {
+        var ann = await RegisterAsync("Ann");
+        var bob = await RegisterAsync("Bob");
+        await Direct(ann, bob).SetBlocked(ann.UserId, true);
+
+        var blocked = await Assert.ThrowsAsync<ChatException>(() => User(ann).ForgetConversation(bob.UserId));
+        var nobody = await Assert.ThrowsAsync<ChatException>(() => User(ann).ForgetConversation("nobody-" + Guid.NewGuid().ToString("N")));
+
+        Assert.Equal((ChatErrorCode.Conflict, ChatErrorCode.NotFound), (blocked.Code, nobody.Code));
+        Assert.Equal([new ConversationSummary(bob.Username, 0, Blocked: true)], await User(ann).GetConversations());
     }
 
     private IUserGrain User(UserIdentity user) => fixture.User(user);

@@ -3,6 +3,7 @@ using OrleansChat.Direct;
 using OrleansChat.Errors;
 using OrleansChat.Groups;
 using OrleansChat.History;
+using OrleansChat.Rules;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Users;
 
@@ -107,6 +108,80 @@ public sealed class MessageChangeTests(ClusterFixture fixture)
         await page.Seal([original with { Text = "edited", EditedAt = DateTime.UtcNow }]);
 
         Assert.Equal("edited", Assert.Single(await page.GetMessages(ann.UserId)).Text);
+    }
+
+    /// <summary>Each edit or deletion takes the next rev; the changes since a rev name each changed message once, as it is now.</summary>
+    [Fact]
+    public async Task EachChange_TakesTheNextRev_ChangesSinceARevListEachMessageOnce()
+    {
+        var ann = await fixture.RegisterAsync("Ann");
+        var group = await GroupWithMessagesAsync(ann, HistoryPaging.PageCapacity + 2);
+        await using var events = await GroupEvents.SubscribeAsync(fixture.Client, group);
+        var changesWritten = fixture.Storage.WritesOf<ChangesState>();
+        await Group(group).Publish(ann.UserId, "a publish takes no rev", null);
+        var afterPublish = (await Group(group).GetPosition(ann.UserId), fixture.Storage.WritesOf<ChangesState>());
+
+        await Group(group).Edit(ann.UserId, 1, "sealed, edited");
+        await Group(group).Edit(ann.UserId, HistoryPaging.PageCapacity + 1, "head, edited");
+        await Group(group).Edit(ann.UserId, 1, "sealed, edited again");
+        await Group(group).Delete(ann.UserId, 2);
+        var revs = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            revs.Add((await events.NextAsync<MessageChanged>()).Rev);
+        }
+
+        var all = await History(group).ReadChanges(ann.UserId, afterRev: 0, limit: 50);
+        var sinceTwo = await Group(group).GetChanges(ann.UserId, afterRev: 2, limit: 50);
+        var firstOne = await Group(group).GetChanges(ann.UserId, afterRev: 0, limit: 1);
+        var nothingNew = await Group(group).GetChanges(ann.UserId, afterRev: 4, limit: 50);
+        var ahead = await Group(group).GetChanges(ann.UserId, afterRev: 10, limit: 50);
+
+        Assert.Equal((new LogPosition(HistoryPaging.PageCapacity + 3, 0), changesWritten), afterPublish);
+        Assert.Equal([1, 2, 3, 4], revs);
+        Assert.Equal(4, (await Group(group).GetPosition(ann.UserId)).Rev);
+        Assert.Equal((4, false, true), (all.Rev, all.More, all.Complete));
+        Assert.Equal(
+            [(1L, "sealed, edited again", false), (2L, "", true), (HistoryPaging.PageCapacity + 1L, "head, edited", false)],
+            all.Messages.Select(message => (message.Seq, message.Text, message.Deleted)));
+        Assert.Equal([1, 2], sinceTwo.Seqs);
+        Assert.Equal((4L, false, true), (sinceTwo.Rev, sinceTwo.More, sinceTwo.Complete));
+        Assert.Equal([1], firstOne.Seqs);
+        Assert.Equal((1L, true), (firstOne.Rev, firstOne.More));
+        Assert.Equal((0, 4L, false, true), (nothingNew.Seqs.Count, nothingNew.Rev, nothingNew.More, nothingNew.Complete));
+        Assert.Equal((0, 4L, false, true), (ahead.Seqs.Count, ahead.Rev, ahead.More, ahead.Complete));
+        Assert.Equal(4, (await fixture.User(ann).GetGroups()).Single(summary => summary.Group == group).Rev);
+    }
+
+    /// <summary>A client further behind than the changes a conversation remembers is told to read again what it holds.</summary>
+    [Fact]
+    public async Task ChangesOlderThanTheWindow_Incomplete()
+    {
+        var ann = await fixture.RegisterAsync("Ann");
+        var group = await GroupWithMessagesAsync(ann, 1);
+        for (var i = 0; i <= ChatLimits.ChangeWindow; i++)
+        {
+            await Group(group).Edit(ann.UserId, 1, $"edit {i}");
+        }
+
+        var tooOld = await History(group).ReadChanges(ann.UserId, afterRev: 0, limit: 50);
+        var oldestKept = await History(group).ReadChanges(ann.UserId, afterRev: 1, limit: 50);
+
+        Assert.Equal((0, ChatLimits.ChangeWindow + 1L, false), (tooOld.Messages.Count, tooOld.Rev, tooOld.Complete));
+        Assert.Equal(($"edit {ChatLimits.ChangeWindow}", true), (Assert.Single(oldestKept.Messages).Text, oldestKept.Complete));
+    }
+
+    [Fact]
+    public async Task Changes_ReadByMembersOnly()
+    {
+        var (ann, bob) = (await fixture.RegisterAsync("Ann"), await fixture.RegisterAsync("Bob"));
+        var group = await GroupWithMessagesAsync(ann, 1);
+        await Group(group).Edit(ann.UserId, 1, "members only");
+
+        var read = await Assert.ThrowsAsync<ChatException>(() => History(group).ReadChanges(bob.UserId, 0, 50));
+        var listed = await Assert.ThrowsAsync<ChatException>(() => Group(group).GetChanges(bob.UserId, 0, 50));
+
+        Assert.Equal((ChatErrorCode.Forbidden, ChatErrorCode.Forbidden), (read.Code, listed.Code));
     }
 
     private async Task<string> GroupWithMessagesAsync(UserIdentity author, int messages)

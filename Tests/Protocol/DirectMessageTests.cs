@@ -170,6 +170,38 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
         Assert.Equal("thanks", (await bob.NextEventAsync("direct")).Str("text"));
     }
 
+    /// <summary>Forgetting drops the conversation from the list and its events from the socket; the other user's next message lists it again, as a request.</summary>
+    [Fact]
+    public async Task Forget_DropsTheConversation_UntilTheOtherWritesAgain()
+    {
+        var (alice, aliceName) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
+        await using var _a = alice;
+        await using var _b = bob;
+        await alice.OkAsync(new { type = "direct", to = bobName, text = "hello" });
+        await bob.NextEventAsync("direct");
+
+        var listed = await bob.OkAsync(new { type = "conversations" });
+        var forgot = await bob.OkAsync(new { type = "forget", user = aliceName.ToUpperInvariant() });
+        var afterForget = await bob.OkAsync(new { type = "conversations" });
+        await alice.OkAsync(new { type = "edit", with = bobName, seq = 1, text = "hello, edited" });
+
+        // Once the gateway's relay has passed the edit to Alice, it has passed Bob's socket by too.
+        await alice.NextEventAsync("edited");
+        await alice.OkAsync(new { type = "direct", to = bobName, text = "again" });
+        var next = await bob.NextFrameAsync(frame => frame.Type() is "direct" or "edited");
+        var relisted = await bob.OkAsync(new { type = "conversations" });
+
+        var request = Assert.Single(listed.GetProperty("conversations").EnumerateArray());
+        Assert.Equal((aliceName, true, 1L), (request.Str("with"), request.GetProperty("request").GetBoolean(), request.GetProperty("unread").GetInt64()));
+        Assert.Equal(aliceName, forgot.Str("user"));
+        Assert.Empty(afterForget.GetProperty("conversations").EnumerateArray());
+        Assert.Equal(("direct", 2L, "again"), (next.Type(), next.GetProperty("seq").GetInt64(), next.Str("text")));
+        var again = Assert.Single(relisted.GetProperty("conversations").EnumerateArray());
+        Assert.Equal((2L, 1L, 1L, true), (again.GetProperty("lastSeq").GetInt64(), again.GetProperty("readSeq").GetInt64(), again.GetProperty("unread").GetInt64(), again.GetProperty("request").GetBoolean()));
+        Assert.False((await alice.OkAsync(new { type = "conversations" })).GetProperty("conversations")[0].GetProperty("request").GetBoolean());
+    }
+
     [Fact]
     public async Task BadDirectRequests_GetTheirErrors()
     {
@@ -182,6 +214,8 @@ public sealed class DirectMessageTests(GatewayFixture fixture)
         Assert.Equal("not_found", (await alice.RequestAsync(new { type = "direct", to = unknown, text = "anyone?" })).Str("code"));
         Assert.Equal("not_found", (await alice.RequestAsync(new { type = "history", with = unknown })).Str("code"));
         Assert.Equal("not_found", (await alice.RequestAsync(new { type = "block", user = unknown })).Str("code"));
+        Assert.Equal("not_found", (await alice.RequestAsync(new { type = "forget", user = unknown })).Str("code"));
+        Assert.Equal("bad_request", (await alice.RequestAsync(new { type = "forget", user = aliceName })).Str("code"));
         Assert.Equal("bad_request", (await alice.RequestAsync(new { type = "direct", to = "a b", text = "x" })).Str("code"));
         Assert.Equal("bad_request", (await alice.RequestAsync(new { type = "direct", text = "to nobody" })).Str("code"));
         Assert.Equal("bad_request", (await alice.RequestAsync(new { type = "history", group, with = unknown })).Str("code"));

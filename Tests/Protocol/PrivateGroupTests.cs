@@ -1,3 +1,4 @@
+using OrleansChat.Client;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
@@ -58,16 +59,30 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
         Assert.Equal("forbidden", (await bob.RequestAsync(new { type = "history", group })).Str("code"));
     }
 
+    /// <summary>The kick's event reaches the gateway's relay after the re-join here; it must not end the new membership's follow.</summary>
+    [Fact]
+    public async Task KickedUser_JoiningAgainAtOnce_KeepsReceivingThePublicGroup()
+    {
+        var (group, ann, bob, bobName) = await OwnerAndMemberAsync();
+        await using var _a = ann;
+        await using var _b = bob;
+
+        await ann.OkAsync(new { type = "kick", group, user = bobName });
+        await bob.JoinAsync(group);
+        await ann.PublishAsync(group, "welcome back");
+        await ann.NextEventAsync("message", group);
+        await ann.PublishAsync(group, "still here?");
+
+        Assert.Equal("welcome back", (await bob.NextEventAsync("message", group)).Str("text"));
+        Assert.Equal("still here?", (await bob.NextEventAsync("message", group)).Str("text"));
+    }
+
     [Fact]
     public async Task OnlyTheOwner_DemotesTransfersAndDeletes()
     {
-        var group = Unique.Name("g");
-        var (ann, _) = await fixture.Host.LoggedInRevision2Async();
-        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
+        var (group, ann, bob, bobName) = await OwnerAndMemberAsync();
         await using var _a = ann;
         await using var _b = bob;
-        await ann.JoinAsync(group);
-        await bob.JoinAsync(group);
 
         await ann.OkAsync(new { type = "promote", group, user = bobName });
         var adminDeletes = await bob.RequestAsync(new { type = "delete_group", group });
@@ -99,5 +114,16 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
         Assert.Equal("bad_request", (await ann.RequestAsync(new { type = "kick", group, user = annName })).Str("code"));
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "invite", group, user = Unique.Name("nobody") })).Str("code"));
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "ban", group = Unique.Name("none"), user = annName })).Str("code"));
+    }
+
+    /// <summary>A new public group that Ann owns (she joined first) and Bob joined; both sockets speak revision 2.</summary>
+    private async Task<(string Group, ChatSocket Ann, ChatSocket Bob, string BobName)> OwnerAndMemberAsync()
+    {
+        var group = Unique.Name("g");
+        var (ann, _) = await fixture.Host.LoggedInRevision2Async();
+        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
+        await ann.JoinAsync(group);
+        await bob.JoinAsync(group);
+        return (group, ann, bob, bobName);
     }
 }

@@ -72,6 +72,63 @@ public sealed class RelayTests
         Assert.Empty(follows.ReceiversOf(group));
     }
 
+    /// <summary>
+    /// A kick's event that reaches the relay only after the user joined again (forced here by handing the relay's
+    /// removal to the follow table late): the user's sockets are dropped, then follow again from where they were.
+    /// </summary>
+    [Fact]
+    public async Task RemovalSeenAfterARejoin_TheSocketFollowsAgain_WithoutMissingAMessage()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var follows = host.Services.GetRequiredService<FollowTable>();
+        var group = Unique.Name("g");
+        var (ann, _) = await host.LoggedInRevision2Async();
+        var (bob, bobName) = await host.LoggedInRevision2Async();
+        await using var _a = ann;
+        await using var _b = bob;
+        await ann.JoinAsync(group);
+        await bob.JoinAsync(group);
+        await ann.PublishAsync(group, "before");
+        await bob.NextEventAsync("message", group);
+
+        var connection = Assert.Single(host.Services.GetRequiredService<ConnectionRegistry>().OfUser(bobName.ToLowerInvariant()));
+        follows.UnfollowRemovedUser(group, bobName.ToLowerInvariant(), lastForwarded: 1);
+        var droppedAtOnce = follows.GroupsOf(connection);
+        await ann.PublishAsync(group, "while the group is asked");
+
+        Assert.Empty(droppedAtOnce);
+        Assert.Equal((2L, "while the group is asked"), await NextMessageAsync(bob, group));
+        Assert.Equal([group], follows.GroupsOf(connection));
+    }
+
+    [Fact]
+    public async Task RemovalOfAUserNoLongerAMember_EndsTheirFollow()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        var follows = host.Services.GetRequiredService<FollowTable>();
+        var group = Unique.Name("g");
+        var (ann, _) = await host.LoggedInRevision2Async();
+        var (bob, bobName) = await host.LoggedInRevision2Async();
+        await using var _a = ann;
+        await using var _b = bob;
+        await ann.JoinAsync(group);
+        await bob.JoinAsync(group);
+        var connection = Assert.Single(host.Services.GetRequiredService<ConnectionRegistry>().OfUser(bobName.ToLowerInvariant()));
+
+        await ann.OkAsync(new { type = "kick", group, user = bobName });
+        await ann.PublishAsync(group, "after the kick");
+        await ann.NextEventAsync("message", group);
+
+        Assert.Empty(follows.GroupsOf(connection));
+        Assert.DoesNotContain(await bob.DrainAsync(), frame => frame.Type() == "message");
+    }
+
+    private static async Task<(long Seq, string Text)> NextMessageAsync(ChatSocket socket, string group)
+    {
+        var message = await socket.NextEventAsync("message", group);
+        return (message.GetProperty("seq").GetInt64(), message.Str("text"));
+    }
+
     [Fact]
     public async Task GroupLargerThanTheRelayWritesItself_EverySocketGetsEveryEventOnceInOrder()
     {
