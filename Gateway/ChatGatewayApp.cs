@@ -19,6 +19,10 @@ public static class ChatGatewayApp
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // The console is where the gateway's logs go; the default Debug and EventSource providers would each wrap
+        // every log scope, and a socket holds its scopes for as long as it lives.
+        builder.Logging.ClearProviders().AddConsole();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -51,14 +55,15 @@ public static class ChatGatewayApp
         app.Services.GetRequiredService<GatewayGauges>();
 
         app.UseTrustedProxies(settings);
+
+        // A ping that goes unanswered drops the socket: half-open connections are reaped and their users go offline.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.KeepAliveInterval, KeepAliveTimeout = settings.KeepAliveTimeout });
+        app.UseChatSocketUpgrades();
         app.UseSecurityHeaders(settings);
         app.UseChatMetricsEndpoint(app.Configuration);
         app.UseJsonErrorPages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-
-        // A ping that goes unanswered drops the socket: half-open connections are reaped and their users go offline.
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.KeepAliveInterval, KeepAliveTimeout = settings.KeepAliveTimeout });
         app.MapAccountEndpoints();
         app.MapChatHealth();
         app.MapProtocolDocument();
