@@ -38,6 +38,17 @@ public static class Chatters
         return (socket, username);
     }
 
+    /// <summary>A new public group that Ann owns (she joined first) and Bob joined; both sockets speak revision 2.</summary>
+    public static async Task<(string Group, ChatSocket Ann, ChatSocket Bob, string BobName)> OwnerAndMemberAsync(this GatewayHost host)
+    {
+        var group = Unique.Name("g");
+        var (ann, _) = await host.LoggedInRevision2Async();
+        var (bob, bobName) = await host.LoggedInRevision2Async();
+        await ann.JoinAsync(group);
+        await bob.JoinAsync(group);
+        return (group, ann, bob, bobName);
+    }
+
     public static async Task<JsonElement> JoinAsync(this ChatSocket socket, string group) =>
         await socket.OkAsync(new { type = "join", group });
 

@@ -1,4 +1,3 @@
-using OrleansChat.Client;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Protocol;
@@ -63,7 +62,7 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
     [Fact]
     public async Task KickedUser_JoiningAgainAtOnce_KeepsReceivingThePublicGroup()
     {
-        var (group, ann, bob, bobName) = await OwnerAndMemberAsync();
+        var (group, ann, bob, bobName) = await fixture.Host.OwnerAndMemberAsync();
         await using var _a = ann;
         await using var _b = bob;
 
@@ -80,7 +79,7 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
     [Fact]
     public async Task OnlyTheOwner_DemotesTransfersAndDeletes()
     {
-        var (group, ann, bob, bobName) = await OwnerAndMemberAsync();
+        var (group, ann, bob, bobName) = await fixture.Host.OwnerAndMemberAsync();
         await using var _a = ann;
         await using var _b = bob;
 
@@ -114,16 +113,5 @@ public sealed class PrivateGroupTests(GatewayFixture fixture)
         Assert.Equal("bad_request", (await ann.RequestAsync(new { type = "kick", group, user = annName })).Str("code"));
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "invite", group, user = Unique.Name("nobody") })).Str("code"));
         Assert.Equal("not_found", (await ann.RequestAsync(new { type = "ban", group = Unique.Name("none"), user = annName })).Str("code"));
-    }
-
-    /// <summary>A new public group that Ann owns (she joined first) and Bob joined; both sockets speak revision 2.</summary>
-    private async Task<(string Group, ChatSocket Ann, ChatSocket Bob, string BobName)> OwnerAndMemberAsync()
-    {
-        var group = Unique.Name("g");
-        var (ann, _) = await fixture.Host.LoggedInRevision2Async();
-        var (bob, bobName) = await fixture.Host.LoggedInRevision2Async();
-        await ann.JoinAsync(group);
-        await bob.JoinAsync(group);
-        return (group, ann, bob, bobName);
     }
 }

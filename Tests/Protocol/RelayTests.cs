@@ -81,13 +81,9 @@ public sealed class RelayTests
     {
         await using var host = await GatewayHost.StartAsync();
         var follows = host.Services.GetRequiredService<FollowTable>();
-        var group = Unique.Name("g");
-        var (ann, _) = await host.LoggedInRevision2Async();
-        var (bob, bobName) = await host.LoggedInRevision2Async();
+        var (group, ann, bob, bobName) = await host.OwnerAndMemberAsync();
         await using var _a = ann;
         await using var _b = bob;
-        await ann.JoinAsync(group);
-        await bob.JoinAsync(group);
         await ann.PublishAsync(group, "before");
         await bob.NextEventAsync("message", group);
 
@@ -106,13 +102,9 @@ public sealed class RelayTests
     {
         await using var host = await GatewayHost.StartAsync();
         var follows = host.Services.GetRequiredService<FollowTable>();
-        var group = Unique.Name("g");
-        var (ann, _) = await host.LoggedInRevision2Async();
-        var (bob, bobName) = await host.LoggedInRevision2Async();
+        var (group, ann, bob, bobName) = await host.OwnerAndMemberAsync();
         await using var _a = ann;
         await using var _b = bob;
-        await ann.JoinAsync(group);
-        await bob.JoinAsync(group);
         var connection = Assert.Single(host.Services.GetRequiredService<ConnectionRegistry>().OfUser(bobName.ToLowerInvariant()));
 
         await ann.OkAsync(new { type = "kick", group, user = bobName });
