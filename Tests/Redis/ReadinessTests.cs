@@ -42,14 +42,29 @@ public sealed class ReadinessTests
         Assert.Contains("text/html", dashboard.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
     }
 
-    private static Task<ServerProcess> StartSiloAsync(RedisServer redis, params (string, string)[] settings) =>
-        ServerProcess.StartAsync("Silo", [
-            ("ConnectionStrings:Redis", redis.ConnectionString),
-            ("Orleans:ClusterId", Unique.Name("cluster")),
-            ("Orleans:Endpoints:SiloPort", $"{FreePort.Next()}"),
-            ("Orleans:Endpoints:GatewayPort", $"{FreePort.Next()}"),
-            ("Orleans:Endpoints:AdvertisedIPAddress", "127.0.0.1"),
-            .. settings]);
+    /// <summary>
+    /// Starts a silo process on free ports. A port found free can be taken by another test's process before the silo
+    /// binds it; the silo then exits at once, and is started again on other ports.
+    /// </summary>
+    private static async Task<ServerProcess> StartSiloAsync(RedisServer redis, params (string, string)[] settings)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ServerProcess.StartAsync("Silo", [
+                    ("ConnectionStrings:Redis", redis.ConnectionString),
+                    ("Orleans:ClusterId", Unique.Name("cluster")),
+                    ("Orleans:Endpoints:SiloPort", $"{FreePort.Next()}"),
+                    ("Orleans:Endpoints:GatewayPort", $"{FreePort.Next()}"),
+                    ("Orleans:Endpoints:AdvertisedIPAddress", "127.0.0.1"),
+                    .. settings]);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
 
     private static async Task AssertReadinessFollowsRedisAsync(HttpClient http, RedisServer redis)
     {
