@@ -23,6 +23,7 @@ public static class ChatGatewayApp
         // The console is where the gateway's logs go; the default Debug and EventSource providers would each wrap
         // every log scope, and a socket holds its scopes for as long as it lives.
         builder.Logging.ClearProviders().AddConsole();
+        RequestDiagnosticsSwitch.AddTo(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -51,6 +52,7 @@ public static class ChatGatewayApp
         var settings = Options(app.Configuration);
         WarnIfStorageIsVolatile(app, settings);
         CloseSocketsOnShutdown(app);
+        RequestDiagnosticsSwitch.FollowLifetime(app);
         // Made now, so that its gauges are there before anything reads the meter.
         app.Services.GetRequiredService<GatewayGauges>();
 

@@ -10,13 +10,19 @@ namespace OrleansChat.Gateway.Sockets;
 /// <summary>One client's WebSocket: who it is, where its frames go and whether it may make another request.</summary>
 internal sealed class ChatConnection : IDisposable
 {
+    private const int HandlingRequest = 1;
+    private const int ShutdownRequested = 2;
+
     private static long s_nextId;
 
-    private readonly Lock _stateLock = new();
     private Timer? _authenticationDeadline;
-    private bool _handlingRequest;
     private (WebSocketCloseStatus Status, string Reason)? _closeAfterReply;
-    private bool _shutdownRequested;
+
+    /// <summary>
+    /// <see cref="HandlingRequest"/> and <see cref="ShutdownRequested"/>, changed atomically rather than under a lock:
+    /// a lock object per socket is memory that idle sockets would hold.
+    /// </summary>
+    private int _requestState;
 
     public ChatConnection(WebSocket socket, IPAddress? remoteAddress, GatewayOptions options, LimitsOptions limits, OutboundBudget budget, TimeProvider clock)
     {
@@ -66,11 +72,14 @@ internal sealed class ChatConnection : IDisposable
     /// <summary>Marks a request as in flight; false when the gateway is shutting down and takes no more.</summary>
     public bool BeginRequest()
     {
-        lock (_stateLock)
+        if ((Interlocked.Or(ref _requestState, HandlingRequest) & ShutdownRequested) == 0)
         {
-            _handlingRequest = !_shutdownRequested;
-            return _handlingRequest;
+            return true;
         }
+
+        // Shutdown saw no request in flight and has closed the socket already.
+        Interlocked.And(ref _requestState, ~HandlingRequest);
+        return false;
     }
 
     public void EndRequest()
@@ -80,26 +89,18 @@ internal sealed class ChatConnection : IDisposable
             Outbound.Close(status, reason);
         }
 
-        lock (_stateLock)
+        if ((Interlocked.And(ref _requestState, ~HandlingRequest) & ShutdownRequested) != 0)
         {
-            _handlingRequest = false;
-            if (_shutdownRequested)
-            {
-                CloseForShutdown();
-            }
+            CloseForShutdown();
         }
     }
 
     /// <summary>Closes with 1001 now, or right after the request in flight has been answered.</summary>
     public void Shutdown()
     {
-        lock (_stateLock)
+        if ((Interlocked.Or(ref _requestState, ShutdownRequested) & HandlingRequest) == 0)
         {
-            _shutdownRequested = true;
-            if (!_handlingRequest)
-            {
-                CloseForShutdown();
-            }
+            CloseForShutdown();
         }
     }
 

@@ -43,8 +43,7 @@ internal sealed class SocketSession(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, limitsOptions.Value, outboundBudget, clock);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
-        using var scope = logger.BeginScope(new SocketLogScope(connection));
-        SocketLog.Opened(logger, connection.RemoteAddress);
+        LogOpened(connection);
         registry.Add(connection);
         follows.Open(connection);
         connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
@@ -63,13 +62,44 @@ internal sealed class SocketSession(
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            SocketLog.EndedAbruptly(logger, ex);
+            LogEndedAbruptly(connection, ex);
             await AwaitClientCloseAsync(socket, settings.CloseTimeout);
         }
         finally
         {
-            await ReleaseAsync(connection);
-            SocketLog.Closed(logger);
+            using (BeginScope(connection))
+            {
+                await ReleaseAsync(connection);
+                SocketLog.Closed(logger);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The scope of the lines about <paramref name="connection"/>, begun around each piece of work rather than
+    /// held for the socket's life: an idle socket would keep the scope and the execution context carrying it.
+    /// </summary>
+    private IDisposable? BeginScope(ChatConnection connection) => logger.BeginScope(new SocketLogScope(connection));
+
+    private void LogOpened(ChatConnection connection)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            using (BeginScope(connection))
+            {
+                SocketLog.Opened(logger, connection.RemoteAddress);
+            }
+        }
+    }
+
+    private void LogEndedAbruptly(ChatConnection connection, Exception exception)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            using (BeginScope(connection))
+            {
+                SocketLog.EndedAbruptly(logger, exception);
+            }
         }
     }
 
@@ -111,6 +141,7 @@ internal sealed class SocketSession(
             return;
         }
 
+        using var scope = BeginScope(connection);
         try
         {
             if (await ReplyToAsync(connection, RequestParser.Parse(payload)) is { } reply)

@@ -1,0 +1,40 @@
+namespace OrleansChat.Gateway.Hosting;
+
+/// <summary>
+/// Switches ASP.NET Core hosting's request logger off while the gateway serves, unless its level is configured.
+/// </summary>
+/// <remarks>
+/// That logger writes only per-request lines (at Information and Debug, below the default Warning), yet merely
+/// being enabled at Critical makes hosting start an <see cref="System.Diagnostics.Activity"/> and a log scope
+/// for every request, and an upgraded <c>/ws</c> request keeps both for its socket's whole life: about 0.3 KB
+/// per idle socket. It stays on before the app has started and once it stops, where the same category reports
+/// startup and shutdown failures.
+/// </remarks>
+internal sealed class RequestDiagnosticsSwitch
+{
+    private const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    private volatile bool _serving;
+
+    public static void AddTo(WebApplicationBuilder builder)
+    {
+        if (builder.Configuration[$"Logging:LogLevel:{Category}"] is not null)
+        {
+            return;
+        }
+
+        var toggle = new RequestDiagnosticsSwitch();
+        builder.Services.AddSingleton(toggle);
+        builder.Logging.AddFilter(Category, level => !toggle._serving && level >= LogLevel.Warning);
+    }
+
+    /// <summary>Off from the app's start until it begins to stop; nothing when <see cref="AddTo"/> left the logger as configured.</summary>
+    public static void FollowLifetime(WebApplication app)
+    {
+        if (app.Services.GetService<RequestDiagnosticsSwitch>() is { } toggle)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => toggle._serving = true);
+            app.Lifetime.ApplicationStopping.Register(() => toggle._serving = false);
+        }
+    }
+}

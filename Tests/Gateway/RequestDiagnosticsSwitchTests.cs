@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansChat.Gateway;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Gateway;
+
+/// <summary>
+/// ASP.NET Core hosting's request logger is off while the gateway serves (so no request, and no idle socket, holds
+/// an Activity and a log scope for it), on (at Warning) for startup and shutdown failures, and as configured when an operator
+/// sets its level.
+/// </summary>
+public sealed class RequestDiagnosticsSwitchTests
+{
+    private const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    [Fact]
+    public async Task HostingRequestLogger_OffWhileServing_OnBeforeStartAndOnceStopping()
+    {
+        var app = Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+        var enabledBeforeStart = (logger.IsEnabled(LogLevel.Critical), logger.IsEnabled(LogLevel.Information));
+
+        await app.StartAsync();
+        var enabledWhileServing = logger.IsEnabled(LogLevel.Critical);
+        await app.StopAsync();
+        var enabledOnceStopped = logger.IsEnabled(LogLevel.Critical);
+        await app.DisposeAsync();
+
+        Assert.Equal((true, false), enabledBeforeStart);
+        Assert.False(enabledWhileServing);
+        Assert.True(enabledOnceStopped);
+    }
+
+    [Fact]
+    public async Task HostingRequestLogger_WithItsLevelConfigured_FollowsTheConfiguration()
+    {
+        var app = Build(($"Logging:LogLevel:{Category}", "Information"));
+        await app.StartAsync();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+
+        var enabled = (logger.IsEnabled(LogLevel.Information), logger.IsEnabled(LogLevel.Debug));
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        Assert.Equal((true, false), enabled);
+    }
+
+    private static WebApplication Build(params (string Key, string Value)[] settings) =>
+        ChatGatewayApp.Build(ChatGatewayApp.CreateBuilder(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--contentRoot={RepositoryPaths.Path("Gateway")}",
+            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
+            $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
+            "--Logging:LogLevel:Orleans.=Error",
+            .. settings.Select(setting => $"--{setting.Key}={setting.Value}"),
+        ]));
+}
