@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Console;
+
 namespace OrleansChat.Gateway.Hosting;
 
 /// <summary>
@@ -14,18 +16,31 @@ internal sealed class RequestDiagnosticsSwitch
 {
     private const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
+    /// <summary>The configured levels that name this logger (or hosting as a whole), for all providers or the console's.</summary>
+    private static readonly string[] OperatorKeys =
+    [
+        $"Logging:LogLevel:{Category}",
+        "Logging:LogLevel:Microsoft.AspNetCore.Hosting",
+        $"Logging:Console:LogLevel:{Category}",
+        "Logging:Console:LogLevel:Microsoft.AspNetCore.Hosting",
+    ];
+
     private volatile bool _serving;
 
     public static void AddTo(WebApplicationBuilder builder)
     {
-        if (builder.Configuration[$"Logging:LogLevel:{Category}"] is not null)
+        if (OperatorKeys.Any(key => builder.Configuration[key] is not null))
         {
             return;
         }
 
         var toggle = new RequestDiagnosticsSwitch();
         builder.Services.AddSingleton(toggle);
-        builder.Logging.AddFilter(Category, level => !toggle._serving && level >= LogLevel.Warning);
+        Func<LogLevel, bool> filter = level => !toggle._serving && level >= LogLevel.Warning;
+        builder.Logging.AddFilter(Category, filter);
+
+        // A rule for one provider beats every rule for all of them, so a console-wide level would otherwise win.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(Category, filter);
     }
 
     /// <summary>Off from the app's start until it begins to stop; nothing when <see cref="AddTo"/> left the logger as configured.</summary>
@@ -33,7 +48,8 @@ internal sealed class RequestDiagnosticsSwitch
     {
         if (app.Services.GetService<RequestDiagnosticsSwitch>() is { } toggle)
         {
-            app.Lifetime.ApplicationStarted.Register(() => toggle._serving = true);
+            // A stop requested while the app was starting comes before its start; the logger then stays on.
+            app.Lifetime.ApplicationStarted.Register(() => toggle._serving = !app.Lifetime.ApplicationStopping.IsCancellationRequested);
             app.Lifetime.ApplicationStopping.Register(() => toggle._serving = false);
         }
     }

@@ -136,12 +136,13 @@ internal sealed class SocketSession(
 
     private async Task HandleFrameAsync(ChatConnection connection, ReadOnlyMemory<byte> payload)
     {
+        // Begun first: once the request is marked in flight, nothing may stand between it and the finally that ends it.
+        using var scope = BeginScope(connection);
         if (!connection.BeginRequest())
         {
             return;
         }
 
-        using var scope = BeginScope(connection);
         try
         {
             if (await ReplyToAsync(connection, RequestParser.Parse(payload)) is { } reply)

@@ -15,10 +15,12 @@ public sealed class RequestDiagnosticsSwitchTests
 {
     private const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
-    [Fact]
-    public async Task HostingRequestLogger_OffWhileServing_OnBeforeStartAndOnceStopping()
+    [Theory]
+    [InlineData("Logging:LogLevel:Default", "Information")]
+    [InlineData("Logging:Console:LogLevel:Default", "Warning")] // a rule for the console alone beats those for all providers
+    public async Task HostingRequestLogger_OffWhileServing_OnBeforeStartAndOnceStopping(string otherLevelKey, string otherLevel)
     {
-        var app = Build();
+        var app = Build((otherLevelKey, otherLevel));
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
         var enabledBeforeStart = (logger.IsEnabled(LogLevel.Critical), logger.IsEnabled(LogLevel.Information));
 
@@ -33,10 +35,13 @@ public sealed class RequestDiagnosticsSwitchTests
         Assert.True(enabledOnceStopped);
     }
 
-    [Fact]
-    public async Task HostingRequestLogger_WithItsLevelConfigured_FollowsTheConfiguration()
+    [Theory]
+    [InlineData($"Logging:LogLevel:{Category}")]
+    [InlineData("Logging:LogLevel:Microsoft.AspNetCore.Hosting")]
+    [InlineData($"Logging:Console:LogLevel:{Category}")]
+    public async Task HostingRequestLogger_WithItsLevelConfigured_FollowsTheConfiguration(string levelKey)
     {
-        var app = Build(($"Logging:LogLevel:{Category}", "Information"));
+        var app = Build((levelKey, "Information"));
         await app.StartAsync();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
 
