@@ -43,7 +43,11 @@ internal sealed class SocketSession(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var connection = new ChatConnection(socket, context.Connection.RemoteIpAddress, settings, limitsOptions.Value, outboundBudget, clock);
         using var reader = new FrameReader(socket, settings.MaxFrameBytes);
-        LogOpened(connection);
+        using (BeginScopeFor(connection, LogLevel.Debug))
+        {
+            SocketLog.Opened(logger, connection.RemoteAddress);
+        }
+
         registry.Add(connection);
         follows.Open(connection);
         connection.CloseUnlessAuthenticatedWithin(settings.AuthenticationTimeout);
@@ -62,7 +66,11 @@ internal sealed class SocketSession(
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            LogEndedAbruptly(connection, ex);
+            using (BeginScopeFor(connection, LogLevel.Debug))
+            {
+                SocketLog.EndedAbruptly(logger, ex);
+            }
+
             await AwaitClientCloseAsync(socket, settings.CloseTimeout);
         }
         finally
@@ -81,27 +89,9 @@ internal sealed class SocketSession(
     /// </summary>
     private IDisposable? BeginScope(ChatConnection connection) => logger.BeginScope(new SocketLogScope(connection));
 
-    private void LogOpened(ChatConnection connection)
-    {
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            using (BeginScope(connection))
-            {
-                SocketLog.Opened(logger, connection.RemoteAddress);
-            }
-        }
-    }
-
-    private void LogEndedAbruptly(ChatConnection connection, Exception exception)
-    {
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            using (BeginScope(connection))
-            {
-                SocketLog.EndedAbruptly(logger, exception);
-            }
-        }
-    }
+    /// <summary>The connection's scope for a line at <paramref name="level"/>; none when that line is not written.</summary>
+    private IDisposable? BeginScopeFor(ChatConnection connection, LogLevel level) =>
+        logger.IsEnabled(level) ? BeginScope(connection) : null;
 
     /// <summary>Acts on one incoming frame; false once the client's close frame has been answered.</summary>
     private async Task<bool> OnFrameAsync(ChatConnection connection, IncomingFrame frame)

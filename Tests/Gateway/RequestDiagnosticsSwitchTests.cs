@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OrleansChat.Gateway;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -20,7 +19,7 @@ public sealed class RequestDiagnosticsSwitchTests
     [InlineData("Logging:Console:LogLevel:Default", "Warning")] // a rule for the console alone beats those for all providers
     public async Task HostingRequestLogger_OffWhileServing_OnBeforeStartAndOnceStopping(string otherLevelKey, string otherLevel)
     {
-        var app = Build((otherLevelKey, otherLevel));
+        var app = GatewayHost.Build(_ => { }, (otherLevelKey, otherLevel));
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
         var enabledBeforeStart = (logger.IsEnabled(LogLevel.Critical), logger.IsEnabled(LogLevel.Information));
 
@@ -41,7 +40,7 @@ public sealed class RequestDiagnosticsSwitchTests
     [InlineData($"Logging:Console:LogLevel:{Category}")]
     public async Task HostingRequestLogger_WithItsLevelConfigured_FollowsTheConfiguration(string levelKey)
     {
-        var app = Build((levelKey, "Information"));
+        var app = GatewayHost.Build(_ => { }, (levelKey, "Information"));
         await app.StartAsync();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
 
@@ -51,15 +50,4 @@ public sealed class RequestDiagnosticsSwitchTests
 
         Assert.Equal((true, false), enabled);
     }
-
-    private static WebApplication Build(params (string Key, string Value)[] settings) =>
-        ChatGatewayApp.Build(ChatGatewayApp.CreateBuilder(
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--contentRoot={RepositoryPaths.Path("Gateway")}",
-            $"--Orleans:Endpoints:SiloPort={FreePort.Next()}",
-            $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
-            "--Logging:LogLevel:Orleans.=Error",
-            .. settings.Select(setting => $"--{setting.Key}={setting.Value}"),
-        ]));
 }

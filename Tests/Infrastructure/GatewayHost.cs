@@ -35,6 +35,15 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Starts a gateway with services of the test's added, e.g. grain call filters for its embedded silo.</summary>
     public static async Task<GatewayHost> StartAsync(Action<IServiceCollection> addServices, params (string Key, string Value)[] settings)
     {
+        var app = Build(addServices, settings);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GatewayHost(app, new Uri(address));
+    }
+
+    /// <summary>The gateway built with the suite's settings but not started, for tests of what happens at start and stop.</summary>
+    public static WebApplication Build(Action<IServiceCollection> addServices, params (string Key, string Value)[] settings)
+    {
         var args = new List<string>
         {
             "--urls=http://127.0.0.1:0",
@@ -65,10 +74,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var builder = ChatGatewayApp.CreateBuilder([.. args]);
         addServices(builder.Services);
-        var app = ChatGatewayApp.Build(builder);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayHost(app, new Uri(address));
+        return ChatGatewayApp.Build(builder);
     }
 
     public Task<ChatSocket> ConnectAsync() => ChatSocket.ConnectAsync(WebSocketUri);
