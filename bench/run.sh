@@ -29,7 +29,9 @@
 # LOAD=node generates the fanout scenarios' load with the Node.js generator of bench/node/ (one process, ws)
 # instead of the .NET load tool: it costs a third of the CPU per frame, so pinned to one core it can load a
 # server on the other; every pinned figure of record uses it. Its packages are installed on first use.
-# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). PIN=1 pins server and load
+# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). WARMUP sets the seconds of load
+# before the 10 measured ones (default 3); 30 lets a pinned .NET server finish tiering its hot code up, so the run
+# measures the steady state rather than the JIT. PIN=1 pins server and load
 # tool to separate CPUs (see below). Extra environment
 # for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
 # CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's
@@ -144,9 +146,9 @@ fanout() { # url, then extra load tool arguments
   local target=$1
   shift
   if [[ ${LOAD:-} == node ]]; then
-    node_load --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log" &
+    node_load --url "$target" --duration 10 --warmup "${WARMUP:-3}" "$@" 2>"$work/load.log" &
   else
-    "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup 3 "$@" 2>"$work/load.log" &
+    "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup "${WARMUP:-3}" "$@" 2>"$work/load.log" &
   fi
   local load_pid=$!
   if [[ -n ${PROFILE:-} && -n $server_pid ]]; then
