@@ -36,7 +36,7 @@
 # for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
 # CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's
 # perf map) and writes its top symbols to DIR, for the single-server scenarios; profiling costs the run
-# some CPU. Each run's JSON goes to stdout, one line per run; a summary with medians goes to stderr.
+# some CPU. REDIS_CPUS pins the Redis server of the Redis scenarios (unpinned by default). Each run's JSON goes to stdout, one line per run; a summary with medians goes to stderr.
 # Build first:
 # dotnet build OrleansChat.sln -c Release
 set -euo pipefail
@@ -123,7 +123,7 @@ start_redis() {
   local port
   port=$(free_port)
   mkdir -p "$work/redis"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync everysec --save "" >"$work/redis.log" 2>&1 &
+  ${REDIS_CPUS:+taskset -c "$REDIS_CPUS"} redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync everysec --save "" >"$work/redis.log" 2>&1 &
   redis_pid=$!
   until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
   redis="127.0.0.1:$port"
