@@ -29,14 +29,14 @@
 # LOAD=node generates the fanout scenarios' load with the Node.js generator of bench/node/ (one process, ws)
 # instead of the .NET load tool: it costs a third of the CPU per frame, so pinned to one core it can load a
 # server on the other; every pinned figure of record uses it. Its packages are installed on first use.
-# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). WARMUP sets the seconds of load
-# before the 10 measured ones (default 3); 30 lets a pinned .NET server finish tiering its hot code up, so the run
-# measures the steady state rather than the JIT. PIN=1 pins server and load
-# tool to separate CPUs (see below). Extra environment
-# for the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a
-# CPU profile of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's
-# perf map) and writes its top symbols to DIR, for the single-server scenarios; profiling costs the run
-# some CPU. REDIS_CPUS pins the Redis server of the Redis scenarios (unpinned by default). Each run's JSON goes to stdout, one line per run; a summary with medians goes to stderr.
+# RATE overrides the messages/s per publisher of the fanout scenarios (default 50). WARMUP sets the seconds of
+# load before the 10 measured ones (default 3); 30 lets a pinned .NET server finish tiering its hot code up, so
+# the run measures the steady state rather than the JIT. PIN=1 pins server and load tool to separate CPUs (see
+# below); REDIS_CPUS pins the Redis server of the Redis scenarios (unpinned by default). Extra environment for
+# the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a CPU profile
+# of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's perf map) and writes
+# its top symbols to DIR, for the single-server scenarios; profiling costs the run some CPU. Each run's JSON goes
+# to stdout, one line per run; a summary with medians goes to stderr.
 # Build first:
 # dotnet build OrleansChat.sln -c Release
 set -euo pipefail
@@ -44,6 +44,7 @@ set -euo pipefail
 scenario=${1:?usage: bench/run.sh SCENARIO [RUNS]}
 runs=${2:-3}
 rate=${RATE:-50}
+warmup=${WARMUP:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=Release/net10.0
 # PIN=1 pins the server (gateway or yardstick) to SERVER_CPUS (default 0) and the load tool to LOAD_CPUS
@@ -54,6 +55,10 @@ load_pin=()
 if [[ -n ${PIN:-} ]]; then
   server_pin=(taskset -c "${SERVER_CPUS:-0}")
   load_pin=(taskset -c "${LOAD_CPUS:-1}")
+fi
+redis_pin=()
+if [[ -n ${REDIS_CPUS:-} ]]; then
+  redis_pin=(taskset -c "$REDIS_CPUS")
 fi
 # Warning keeps the console quiet under load; the idle scenario measures memory as a deployment runs, at the
 # gateway's default level (IDLE_LOG_LEVEL to compare).
@@ -123,7 +128,7 @@ start_redis() {
   local port
   port=$(free_port)
   mkdir -p "$work/redis"
-  ${REDIS_CPUS:+taskset -c "$REDIS_CPUS"} redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync everysec --save "" >"$work/redis.log" 2>&1 &
+  "${redis_pin[@]}" redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync everysec --save "" >"$work/redis.log" 2>&1 &
   redis_pid=$!
   until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
   redis="127.0.0.1:$port"
@@ -146,9 +151,9 @@ fanout() { # url, then extra load tool arguments
   local target=$1
   shift
   if [[ ${LOAD:-} == node ]]; then
-    node_load --url "$target" --duration 10 --warmup "${WARMUP:-3}" "$@" 2>"$work/load.log" &
+    node_load --url "$target" --duration 10 --warmup "$warmup" "$@" 2>"$work/load.log" &
   else
-    "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup "${WARMUP:-3}" "$@" 2>"$work/load.log" &
+    "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup "$warmup" "$@" 2>"$work/load.log" &
   fi
   local load_pid=$!
   if [[ -n ${PROFILE:-} && -n $server_pid ]]; then
