@@ -35,7 +35,9 @@
 # below); REDIS_CPUS pins the Redis server of the Redis scenarios (unpinned by default). Extra environment for
 # the server process goes in SERVER_ENV (e.g. SERVER_ENV=DOTNET_gcServer=0). PROFILE=DIR records a CPU profile
 # of the server with Linux perf (8 of the measured seconds, JIT symbols from the runtime's perf map) and writes
-# its top symbols to DIR, for the single-server scenarios; profiling costs the run some CPU. Each run's JSON goes
+# its top symbols to DIR, for the single-server scenarios; profiling costs the run some CPU. TIMELINE=DIR (with
+# LOAD=node) writes each run's measured deliveries by send time in 50 ms slots (count, mean and max latency) to DIR,
+# which tells a p99 made of a few stalls from one made of a queue that builds up and drains. Each run's JSON goes
 # to stdout, one line per run; a summary with medians goes to stderr.
 # Build first:
 # dotnet build OrleansChat.sln -c Release
@@ -151,7 +153,12 @@ fanout() { # url, then extra load tool arguments
   local target=$1
   shift
   if [[ ${LOAD:-} == node ]]; then
-    node_load --url "$target" --duration 10 --warmup "$warmup" "$@" 2>"$work/load.log" &
+    local timeline=()
+    if [[ -n ${TIMELINE:-} ]]; then
+      mkdir -p "$TIMELINE"
+      timeline=(--timeline "$TIMELINE/$scenario-rate$rate-$(date +%H%M%S).txt")
+    fi
+    node_load --url "$target" --duration 10 --warmup "$warmup" "$@" "${timeline[@]}" 2>"$work/load.log" &
   else
     "${load_tool[@]}" fanout --url "$target" --duration 10 --warmup "$warmup" "$@" 2>"$work/load.log" &
   fi

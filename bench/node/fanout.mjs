@@ -5,14 +5,15 @@
 // load tool, so one core of it can load one core of server. Prints one JSON object (the fields of
 // LoadTest's fanout run) to stdout, progress to stderr.
 //
-//   node bench/node/fanout.mjs --url http://127.0.0.1:5000 [--sockets 2000 --groups 20 --rate 50 ...]
-import { readFileSync } from 'node:fs';
+//   node bench/node/fanout.mjs --url http://127.0.0.1:5000 [--sockets 2000 --groups 20 --rate 50 ...] [--timeline FILE]
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 const defaults = {
   url: 'http://127.0.0.1:5000', sockets: 2000, groups: 20, socketsPerUser: 4, publishersPerGroup: 1, rate: 50,
   duration: 10, warmup: 3, messageSize: 100, connectRate: 1000, serverPid: null, lowerRate: null, lowerDuration: 6,
+  timeline: null,
 };
 const options = parseArguments(process.argv.slice(2));
 const prefix = `nl${Math.floor(100000 + Math.random() * 900000)}`;
@@ -77,10 +78,41 @@ class Histogram {
   }
 }
 
+/**
+ * The measured deliveries by when their message was sent, in 50 ms slots: whether a p99 comes from a few
+ * stalls or from a queue that builds up and drains (--timeline FILE writes it as text).
+ */
+class Timeline {
+  slotMs = 50;
+  start = Infinity;
+  slots = [];
+
+  record(sentAt, latency) {
+    const index = Math.floor((sentAt - this.start) / this.slotMs);
+    if (index < 0) {
+      return;
+    }
+    const slot = (this.slots[index] ??= { count: 0, sum: 0, max: 0 });
+    slot.count++;
+    slot.sum += latency;
+    slot.max = Math.max(slot.max, latency);
+  }
+
+  write(file) {
+    const lines = ['sent_ms deliveries mean_ms max_ms'];
+    this.slots.forEach((slot, index) => {
+      if (slot) {
+        lines.push(`${index * this.slotMs} ${slot.count} ${round(slot.sum / slot.count, 1)} ${round(slot.max, 1)}`);
+      }
+    });
+    writeFileSync(file, `${lines.join('\n')}\n`);
+  }
+}
+
 const statistics = {
   published: 0, acked: 0, errors: {}, delivered: 0, gaps: 0, duplicates: 0, outOfOrder: 0, closedByServer: 0,
   delivery: new Histogram(), settling: new Histogram(), settled: new Histogram(), ack: new Histogram(), sinceStored: new Histogram(),
-  measuring: false, loweredAt: 0,
+  timeline: new Timeline(), measuring: false, loweredAt: 0,
 };
 
 class LoadSocket {
@@ -174,6 +206,7 @@ class LoadSocket {
       const latency = performance.now() - sentAt;
       if (statistics.loweredAt === 0 || sentAt < statistics.loweredAt) {
         statistics.delivery.record(latency);
+        statistics.timeline.record(sentAt, latency);
         if (seq % STORED_SAMPLE === 0) {
           statistics.sinceStored.record(sinceStored(data));
         }
@@ -268,6 +301,7 @@ async function main() {
   progress(`measuring for ${options.duration} s`);
   statistics.measuring = true;
   const measureStarted = performance.now();
+  statistics.timeline.start = measureStarted;
   const queueLengths = sampleQueueLength(options.duration * 1000);
   await sleep(options.duration * 1000);
   const measuredSeconds = (performance.now() - measureStarted) / 1000;
@@ -286,6 +320,9 @@ async function main() {
   const finalSeqs = await finalSeqsOf(byGroup);
   await drain(sockets, finalSeqs, 10000);
   clearInterval(ticker);
+  if (options.timeline !== null) {
+    statistics.timeline.write(options.timeline);
+  }
   const expected = sockets.reduce((sum, socket) => sum + Math.max(0, (finalSeqs.get(socket.group) ?? 0) - socket.measureAfterSeq), 0);
   const memory = serverMemory();
   const result = {
@@ -543,7 +580,7 @@ function parseArguments(argv) {
     if (!(key in defaults)) {
       throw new Error(`unknown option ${argv[i]}`);
     }
-    parsed[key] = key === 'url' ? argv[i + 1] : Number(argv[i + 1]);
+    parsed[key] = key === 'url' || key === 'timeline' ? argv[i + 1] : Number(argv[i + 1]);
   }
   return parsed;
 }
