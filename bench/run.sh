@@ -149,14 +149,18 @@ node_load() { # the Node.js generator, its packages installed on first use
   "${load_pin[@]}" node "$root/bench/node/fanout.mjs" "$@"
 }
 
+output_path() { # DIR: the path, without extension, of this run's file in DIR (made if missing)
+  mkdir -p "$1"
+  echo "$1/$scenario-rate$rate-$(date +%H%M%S)"
+}
+
 fanout() { # url, then extra load tool arguments
   local target=$1
   shift
   if [[ ${LOAD:-} == node ]]; then
     local timeline=()
     if [[ -n ${TIMELINE:-} ]]; then
-      mkdir -p "$TIMELINE"
-      timeline=(--timeline "$TIMELINE/$scenario-rate$rate-$(date +%H%M%S).txt")
+      timeline=(--timeline "$(output_path "$TIMELINE").txt")
     fi
     node_load --url "$target" --duration 10 --warmup "$warmup" "$@" "${timeline[@]}" 2>"$work/load.log" &
   else
@@ -171,9 +175,8 @@ fanout() { # url, then extra load tool arguments
 
 profile() { # a CPU profile of the server (perf, 8 of the 10 measured seconds) and its top symbols, into $PROFILE
   until grep -q measuring "$work/load.log" 2>/dev/null; do sleep 0.2; done
-  mkdir -p "$PROFILE"
   local name
-  name="$PROFILE/$scenario-rate$rate-$(date +%H%M%S)"
+  name=$(output_path "$PROFILE")
   perf record -F 999 -g -p "$server_pid" -o "$name.perf.data" -- sleep 8 2>/dev/null
   perf report -i "$name.perf.data" --no-children --sort dso,sym --stdio -g none --percent-limit 0.3 >"$name.self.txt" 2>/dev/null
   perf report -i "$name.perf.data" --children --sort sym --stdio -g none --percent-limit 1 >"$name.children.txt" 2>/dev/null
